@@ -1,0 +1,276 @@
+/* db.c — key access helpers for handlers (include/petrel/db.h).
+ *
+ * Thread: the handler's; stats go to the executing shard (c->sh).
+ */
+#include <petrel/db.h>
+#include <petrel/alloc.h>
+#include <petrel/client.h>
+#include <petrel/server.h>
+#include <petrel/shard.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const ERR_WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
+const char *const ERR_SYNTAX = "ERR syntax error";
+const char *const ERR_NOT_INT = "ERR value is not an integer or out of range";
+const char *const ERR_NOT_FLOAT = "ERR value is not a valid float";
+const char *const ERR_NO_KEY = "ERR no such key";
+const char *const ERR_OVERFLOW = "ERR increment or decrement would overflow";
+
+void db_expired_hook(struct cmd_ctx *c, const char *key, size_t klen);
+
+struct kv *db_find(struct cmd_ctx *c, const char *key, size_t klen, struct kv ***ref)
+{
+	unsigned slot = slot_of(key, klen);
+	struct kv **link;
+	struct kv *kv = ks_find(c->db, slot, key, klen, &link);
+	if (!kv)
+		return NULL;
+	if (db_is_expired(kv, c->now)) {
+		ks_unlink(c->db, slot, link);
+		c->sh->stats.expired_keys++;
+		db_expired_hook(c, key, klen);
+		kv_free(kv);
+		return NULL;
+	}
+	if (ref)
+		*ref = link;
+	return kv;
+}
+
+unsigned db_lru_clock(void)
+{
+	return __atomic_load_n(&srv.lru_clock, __ATOMIC_RELAXED) & 0xffffff;
+}
+
+static int lfu_mode(void)
+{
+	return srv.maxmemory_policy == MAXMEM_ALLKEYS_LFU || srv.maxmemory_policy == MAXMEM_VOLATILE_LFU;
+}
+
+/* LFU: 16 bits of minutes, 8 bits of logarithmic counter (Redis's scheme). */
+static unsigned lfu_decr(unsigned lru)
+{
+	unsigned ldt = lru >> 8, counter = lru & 255;
+	unsigned now = (unsigned)((shard_mstime() / 60000) & 65535);
+	unsigned elapsed = now >= ldt ? now - ldt : 65535 - ldt + now;
+	unsigned periods = srv.lfu_decay_time ? elapsed / (unsigned)srv.lfu_decay_time : 0;
+	return periods > counter ? 0 : counter - periods;
+}
+
+static unsigned lfu_incr(unsigned counter)
+{
+	if (counter == 255)
+		return 255;
+	double r = (double)rand() / RAND_MAX;
+	double base = counter > 5 ? counter - 5 : 0;
+	double p = 1.0 / (base * srv.lfu_log_factor + 1);
+	return r < p ? counter + 1 : counter;
+}
+
+void db_touch(struct cmd_ctx *c, struct kv *kv)
+{
+	if (c->cl && (c->cl->flags & CL_NO_TOUCH))
+		return;
+	if (lfu_mode()) {
+		unsigned counter = lfu_incr(lfu_decr(kv->lru));
+		unsigned now = (unsigned)((c->now / 60000) & 65535);
+		kv->lru = (now << 8) | counter;
+	} else {
+		kv->lru = db_lru_clock();
+	}
+}
+
+struct kv *db_read(struct cmd_ctx *c, const struct resp_arg *key)
+{
+	struct kv *kv = db_find(c, key->ptr, key->len, NULL);
+	if (kv) {
+		c->sh->stats.hits++;
+		db_touch(c, kv);
+	} else {
+		c->sh->stats.misses++;
+	}
+	return kv;
+}
+
+struct kv *db_write(struct cmd_ctx *c, const struct resp_arg *key, struct kv ***ref)
+{
+	struct kv *kv = db_find(c, key->ptr, key->len, ref);
+	if (kv)
+		db_touch(c, kv);
+	return kv;
+}
+
+static void init_lru(struct kv *kv)
+{
+	if (lfu_mode())
+		kv->lru = ((unsigned)((shard_mstime() / 60000) & 65535) << 8) | 5; /* LFU_INIT_VAL */
+	else
+		kv->lru = db_lru_clock();
+}
+
+void db_insert(struct cmd_ctx *c, struct kv *kv)
+{
+	size_t klen;
+	const char *k = kv_key(kv, &klen);
+	init_lru(kv);
+	ks_insert(c->db, slot_of(k, klen), kv);
+}
+
+void db_overwrite(struct cmd_ctx *c, struct kv **ref, struct kv *nkv)
+{
+	size_t klen;
+	const char *k = kv_key(nkv, &klen);
+	nkv->lru = (*ref)->lru;
+	struct kv *old = ks_replace(c->db, slot_of(k, klen), ref, nkv);
+	kv_free(old);
+}
+
+void db_set(struct cmd_ctx *c, struct kv *nkv)
+{
+	size_t klen;
+	const char *k = kv_key(nkv, &klen);
+	struct kv **ref;
+	if (db_find(c, k, klen, &ref))
+		db_overwrite(c, ref, nkv);
+	else
+		db_insert(c, nkv);
+}
+
+void db_unlink(struct cmd_ctx *c, struct kv **ref)
+{
+	size_t klen;
+	const char *k = kv_key(*ref, &klen);
+	struct kv *kv = ks_unlink(c->db, slot_of(k, klen), ref);
+	kv_free(kv);
+}
+
+int db_delete(struct cmd_ctx *c, const char *key, size_t klen)
+{
+	struct kv **ref;
+	if (!db_find(c, key, klen, &ref))
+		return 0;
+	db_unlink(c, ref);
+	return 1;
+}
+
+struct kv *db_set_expire(struct cmd_ctx *c, struct kv **ref, long long expire)
+{
+	size_t klen;
+	const char *k = kv_key(*ref, &klen);
+	return ks_set_expire(c->db, slot_of(k, klen), ref, expire);
+}
+
+int db_check_type(struct cmd_ctx *c, const struct kv *kv, int type)
+{
+	if (kv && kv_type(kv) != type) {
+		reply_error(c->out, ERR_WRONGTYPE);
+		return -1;
+	}
+	return 0;
+}
+
+void db_modified(struct cmd_ctx *c, const char *key, size_t klen)
+{
+	(void)key;
+	(void)klen;
+	(void)c;
+	__atomic_add_fetch(&srv.dirty, 1, __ATOMIC_RELAXED);
+}
+
+/* Hook for expired keys (journal/notifications later). */
+void db_expired_hook(struct cmd_ctx *c, const char *key, size_t klen)
+{
+	(void)c;
+	(void)key;
+	(void)klen;
+}
+
+int arg_ll(const struct resp_arg *a, long long *v)
+{
+	/* Redis's string2ll: strict, no spaces, no '+', no leading zeros. */
+	const char *p = a->ptr;
+	size_t n = a->len;
+	if (n == 0 || n > 20)
+		return -1;
+	if (n == 1 && p[0] == '0') {
+		*v = 0;
+		return 0;
+	}
+	int neg = 0;
+	size_t i = 0;
+	if (p[0] == '-') {
+		neg = 1;
+		i = 1;
+		if (n == 1)
+			return -1;
+	}
+	if (p[i] < '1' || p[i] > '9')
+		return -1;
+	unsigned long long u = 0;
+	for (; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		unsigned d = (unsigned)(p[i] - '0');
+		if (u > (18446744073709551615ULL - d) / 10)
+			return -1;
+		u = u * 10 + d;
+	}
+	if (neg) {
+		if (u > 9223372036854775808ULL)
+			return -1;
+		*v = (long long)(0 - u);
+	} else {
+		if (u > 9223372036854775807ULL)
+			return -1;
+		*v = (long long)u;
+	}
+	return 0;
+}
+
+int arg_ll_or_reply(struct cmd_ctx *c, const struct resp_arg *a, long long *v)
+{
+	if (arg_ll(a, v) == 0)
+		return 0;
+	reply_error(c->out, ERR_NOT_INT);
+	return -1;
+}
+
+int arg_double(const struct resp_arg *a, double *v)
+{
+	char buf[256];
+	if (a->len == 0 || a->len >= sizeof(buf))
+		return -1;
+	memcpy(buf, a->ptr, a->len);
+	buf[a->len] = 0;
+	if (buf[0] == ' ' || buf[0] == '\t')
+		return -1;
+	char *end;
+	errno = 0;
+	double d = strtod(buf, &end);
+	if (*end || isnan(d) || (errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL || d == 0)))
+		return -1;
+	*v = d;
+	return 0;
+}
+
+int arg_ld(const struct resp_arg *a, long double *v)
+{
+	char buf[256];
+	if (a->len == 0 || a->len >= sizeof(buf))
+		return -1;
+	memcpy(buf, a->ptr, a->len);
+	buf[a->len] = 0;
+	if (buf[0] == ' ' || buf[0] == '\t' || buf[a->len - 1] == ' ')
+		return -1;
+	char *end;
+	errno = 0;
+	long double d = strtold(buf, &end);
+	if (*end || isnan(d) || errno == ERANGE)
+		return -1;
+	*v = d;
+	return 0;
+}

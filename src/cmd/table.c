@@ -1,0 +1,87 @@
+/* table.c — builds the command table from commands.def and looks names up.
+ *
+ * Thread: cmd_setup on the main thread before shards start; lookups from any
+ * thread (the table and its index are immutable afterwards).
+ */
+#include <petrel/cmd.h>
+#include <petrel/alloc.h>
+#include <petrel/shard.h>
+
+#include <ctype.h>
+#include <string.h>
+
+/* Declarations of every handler, getkeys and route function named in the table. */
+#define CMD(name, fn, arity, flags, first, last, step, acl, gk, rt) void fn(struct cmd_ctx *c);
+#include "commands.def"
+#undef CMD
+int getkeys_object(int argc, const struct resp_arg *argv, int *keys, int max);
+int route_scan(int argc, const struct resp_arg *argv);
+int route_client(int argc, const struct resp_arg *argv);
+int route_config(int argc, const struct resp_arg *argv);
+int route_debug(int argc, const struct resp_arg *argv);
+
+const struct cmd_def cmd_table[] = {
+#define CMD(name, fn, arity, flags, first, last, step, acl, gk, rt) \
+	{name, fn, arity, flags, first, last, step, acl, gk, rt},
+#include "commands.def"
+#undef CMD
+};
+const int cmd_count = sizeof(cmd_table) / sizeof(cmd_table[0]);
+
+/* Open-addressing index over lowercase names; 4x the table size. */
+#define INDEX_SIZE 1024
+static short name_index[INDEX_SIZE];
+static struct cmd_stat *stats;  /* nshards x cmd_count */
+
+static unsigned name_hash(const char *s, size_t n)
+{
+	unsigned h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)tolower((unsigned char)s[i])) * 16777619u;
+	return h;
+}
+
+void cmd_setup(void)
+{
+	memset(name_index, -1, sizeof(name_index));
+	for (int i = 0; i < cmd_count; i++) {
+		unsigned h = name_hash(cmd_table[i].name, strlen(cmd_table[i].name)) & (INDEX_SIZE - 1);
+		while (name_index[h] >= 0)
+			h = (h + 1) & (INDEX_SIZE - 1);
+		name_index[h] = (short)i;
+	}
+	if (!stats)
+		stats = pcalloc((size_t)(nshards ? nshards : 1) * (size_t)cmd_count, sizeof(*stats));
+}
+
+struct cmd_stat *cmd_stats(int shard)
+{
+	return stats + (size_t)shard * (size_t)cmd_count;
+}
+
+const struct cmd_def *cmd_lookup(const char *name, size_t len)
+{
+	if (len == 0 || len > 32)
+		return NULL;
+	unsigned h = name_hash(name, len) & (INDEX_SIZE - 1);
+	while (name_index[h] >= 0) {
+		const struct cmd_def *d = &cmd_table[name_index[h]];
+		if (strlen(d->name) == len && !strncasecmp(d->name, name, len))
+			return d;
+		h = (h + 1) & (INDEX_SIZE - 1);
+	}
+	return NULL;
+}
+
+int cmd_keys(const struct cmd_def *d, int argc, const struct resp_arg *argv, int *keys, int max)
+{
+	if (d->flags & CMD_MOVABLE)
+		return d->getkeys ? d->getkeys(argc, argv, keys, max) : 0;
+	if (d->first <= 0)
+		return 0;
+	int last = d->last < 0 ? argc + d->last : d->last;
+	int n = 0;
+	for (int i = d->first; i <= last && i < argc && n < max; i += d->step)
+		keys[n++] = i;
+	return n;
+}

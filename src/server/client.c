@@ -1,0 +1,421 @@
+/* client.c — client connections on a shard's ring: recv, parse, send, close.
+ *
+ * Thread: the client's shard.
+ *
+ * DESIGN:
+ * - recv is multishot with a provided-buffer ring (one per shard) when the
+ *   kernel has it; bytes are copied once into the client's query buffer.
+ *   Fallback: one-shot recv straight into the query buffer.
+ * - Replies append to cl->out. At the end of a loop turn every client on the
+ *   flush list with no send in flight swaps out <-> sending and sends it, so a
+ *   pipeline of N commands costs one send.
+ * - Back-pressure: while unsent output exceeds OUT_PAUSE bytes the client's
+ *   input is not parsed, and recv is not re-armed once the query buffer holds
+ *   more than IN_PAUSE bytes; a slow reader therefore holds a bounded amount
+ *   of memory (plus the one reply being built).
+ * - Closing: shutdown(2) makes in-flight ops complete; the client is freed
+ *   when none remain and no message refers to it (refs == 0).
+ */
+#include <petrel/client.h>
+#include <petrel/exec.h>
+#include <petrel/alloc.h>
+#include <petrel/log.h>
+#include <petrel/server.h>
+#include <petrel/shard.h>
+
+#include "loop.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define OUT_PAUSE (1u << 20)    /* stop parsing while this much output is unsent */
+#define IN_PAUSE (4u << 20)     /* stop reading while parsing is paused and qbuf holds this */
+#define RECV_CHUNK 16384
+
+static void format_addr(const struct sockaddr_storage *ss, char *out, size_t n)
+{
+	char host[INET6_ADDRSTRLEN];
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const void *)ss;
+		inet_ntop(AF_INET, &a->sin_addr, host, sizeof(host));
+		snprintf(out, n, "%s:%d", host, ntohs(a->sin_port));
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const void *)ss;
+		inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
+		snprintf(out, n, "%s:%d", host, ntohs(a->sin6_port));
+	} else {
+		snprintf(out, n, "/unixsocket:0");
+	}
+}
+
+static size_t unsent(const struct client *cl)
+{
+	return cl->out.len + (cl->sending.len - cl->sent);
+}
+
+static void arm_recv(struct shard *s, struct client *cl)
+{
+	struct io_uring_sqe *sqe = loop_sqe(s);
+	if (s->use_bufring) {
+		io_uring_prep_recv_multishot(sqe, cl->fd, NULL, 0, 0);
+		sqe->flags |= IOSQE_BUFFER_SELECT;
+		sqe->buf_group = 0;
+	} else {
+		if (cl->qcap - cl->qlen < RECV_CHUNK) {
+			cl->qcap = cl->qlen + RECV_CHUNK * 2;
+			cl->qbuf = prealloc(cl->qbuf, cl->qcap);
+		}
+		io_uring_prep_recv(sqe, cl->fd, cl->qbuf + cl->qlen, cl->qcap - cl->qlen, 0);
+	}
+	io_uring_sqe_set_data64(sqe, loop_tag(cl, TAG_RECV));
+	cl->recv_armed = 1;
+}
+
+struct client *client_create(struct shard *s, int fd, int is_unix)
+{
+	struct client *cl = pcalloc(1, sizeof(*cl));
+	cl->id = __atomic_add_fetch(&srv.next_client_id, 1, __ATOMIC_RELAXED);
+	cl->fd = fd;
+	cl->shard = s->id;
+	cl->resp = 2;
+	cl->flags = is_unix ? CL_UNIX : 0;
+	if (!srv.requirepass)
+		cl->flags |= CL_AUTHED;
+	cl->ctime_ms = cl->last_ms = s->now_ms;
+	resp_cmd_init(&cl->cmd);
+	rbuf_init(&cl->out, 2);
+	rbuf_init(&cl->sending, 2);
+
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	if (is_unix) {
+		snprintf(cl->addr, sizeof(cl->addr), "/unixsocket:0");
+		snprintf(cl->laddr, sizeof(cl->laddr), "/unixsocket:0");
+	} else {
+		if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0)
+			format_addr(&ss, cl->addr, sizeof(cl->addr));
+		sl = sizeof(ss);
+		if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
+			format_addr(&ss, cl->laddr, sizeof(cl->laddr));
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		if (srv.tcp_keepalive > 0) {
+			int idle = srv.tcp_keepalive, intvl = srv.tcp_keepalive / 3, cnt = 3;
+			if (intvl == 0)
+				intvl = 1;
+			setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+			setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+			setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+			setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+		}
+	}
+	cl->next = s->clients;
+	if (s->clients)
+		s->clients->prev = cl;
+	s->clients = cl;
+	s->nclients++;
+	s->stats.connections++;
+	arm_recv(s, cl);
+	return cl;
+}
+
+static void client_free(struct shard *s, struct client *cl)
+{
+	if (cl->prev)
+		cl->prev->next = cl->next;
+	else
+		s->clients = cl->next;
+	if (cl->next)
+		cl->next->prev = cl->prev;
+	s->nclients--;
+	__atomic_sub_fetch(&srv.nclients, 1, __ATOMIC_RELAXED);
+	close(cl->fd);
+	if (cl->batch) {
+		rbuf_deinit(&cl->batch->req);
+		rbuf_deinit(&cl->batch->out);
+		pfree(cl->batch);
+	}
+	resp_cmd_deinit(&cl->cmd);
+	rbuf_deinit(&cl->out);
+	rbuf_deinit(&cl->sending);
+	pfree(cl->qbuf);
+	pfree(cl->name);
+	loop_forget_client(s, cl);
+	pfree(cl);
+}
+
+static void maybe_free(struct shard *s, struct client *cl)
+{
+	if ((cl->flags & CL_CLOSING) && !cl->recv_armed && !cl->send_inflight && cl->refs == 0 &&
+	    !cl->waiting)
+		client_free(s, cl);
+}
+
+void client_close(struct shard *s, struct client *cl)
+{
+	if (cl->flags & CL_CLOSING)
+		return;
+	cl->flags |= CL_CLOSING;
+	shutdown(cl->fd, SHUT_RDWR);
+	maybe_free(s, cl);
+}
+
+/* Called when a multi-shard op or batch finishes: continue parsing. */
+void client_resume(struct client *cl)
+{
+	struct shard *s = shard_self();
+	cl->waiting = 0;
+	if (cl->flags & CL_IN_INPUT)
+		return;         /* completed synchronously inside exec_command */
+	if (cl->flags & CL_CLOSING) {
+		maybe_free(s, cl);
+		return;
+	}
+	client_process_input(s, cl);
+	if (!cl->waiting && unsent(cl) <= OUT_PAUSE)
+		client_unstop(s, cl);
+	loop_want_flush(s, cl);
+}
+
+/* Enforce client-output-buffer-limit (class normal). Returns 1 if closed. */
+static int check_obuf_limit(struct shard *s, struct client *cl)
+{
+	long long hard = srv.obuf_hard[0], soft = srv.obuf_soft[0];
+	size_t used = unsent(cl);
+	if (hard && (long long)used > hard)
+		goto kill;
+	if (soft && (long long)used > soft) {
+		if (!cl->obuf_soft_since)
+			cl->obuf_soft_since = s->now_ms;
+		else if (s->now_ms - cl->obuf_soft_since > srv.obuf_soft_secs[0] * 1000)
+			goto kill;
+	} else {
+		cl->obuf_soft_since = 0;
+	}
+	return 0;
+kill:
+	log_warning("Client id=%llu addr=%s scheduled to be closed ASAP for overcoming of output buffer limits.",
+		    (unsigned long long)cl->id, cl->addr);
+	client_close(s, cl);
+	return 1;
+}
+
+void client_process_input(struct shard *s, struct client *cl)
+{
+	struct resp_limits lim = {srv.proto_max_bulk, (cl->flags & CL_AUTHED) != 0};
+	if (cl->flags & CL_IN_INPUT)
+		return;
+	cl->flags |= CL_IN_INPUT;
+	while (!cl->waiting && !(cl->flags & (CL_CLOSE_AFTER | CL_CLOSING))) {
+		size_t avail = cl->qlen - cl->qpos;
+		if (avail == 0 || avail < cl->qneed)
+			break;
+		if (unsent(cl) > OUT_PAUSE)
+			break;  /* resumed from the send completion */
+		size_t used = 0, need = 0;
+		const char *err = NULL;
+		lim.authenticated = (cl->flags & CL_AUTHED) != 0;
+		int r = resp_parse(&cl->cmd, cl->qbuf + cl->qpos, avail, &lim, &used, &need, &err);
+		if (r == RESP_NEED_MORE) {
+			cl->qneed = need;
+			break;
+		}
+		cl->qneed = 0;
+		if (r == RESP_EMPTY) {
+			cl->qpos += used;
+			continue;
+		}
+		if (r == RESP_CLOSE) {
+			log_warning("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.");
+			cl->flags &= ~CL_IN_INPUT;
+			client_close(s, cl);
+			return;
+		}
+		if (r == RESP_ERROR) {
+			if (exec_flush_batch(cl)) {
+				break;  /* the error reply must come after the batch's */
+			}
+			char msg[128];
+			snprintf(msg, sizeof(msg), "ERR %s", err);
+			reply_error(&cl->out, msg);
+			log_verbose("Protocol error (%s) from client: id=%llu addr=%s", err,
+				    (unsigned long long)cl->id, cl->addr);
+			cl->flags |= CL_CLOSE_AFTER;
+			cl->qpos = cl->qlen;
+			break;
+		}
+		cl->last_ms = s->now_ms;
+		int e = exec_command(cl, &cl->cmd);
+		if (e == EXEC_STALL) {
+			exec_flush_batch(cl);
+			break;
+		}
+		cl->qpos += used;
+		if (e == EXEC_CLOSE) {
+			cl->flags &= ~CL_IN_INPUT;
+			client_close(s, cl);
+			return;
+		}
+		if (e == EXEC_WAIT && cl->waiting)
+			break;
+	}
+	cl->flags &= ~CL_IN_INPUT;
+	exec_flush_batch(cl);
+	if (cl->qpos == cl->qlen) {
+		cl->qpos = cl->qlen = 0;
+	} else if (cl->qpos > 0 && !cl->waiting && cl->qpos >= cl->qlen / 2) {
+		/* Args of a waiting command may point into qbuf: compact only when idle. */
+		memmove(cl->qbuf, cl->qbuf + cl->qpos, cl->qlen - cl->qpos);
+		cl->qlen -= cl->qpos;
+		cl->qpos = 0;
+	}
+	if (cl->out.len || (cl->flags & CL_CLOSE_AFTER))
+		loop_want_flush(s, cl);
+}
+
+static void append_input(struct client *cl, const char *p, size_t n)
+{
+	if (cl->qcap - cl->qlen < n) {
+		if (cl->qpos && !cl->waiting) {
+			memmove(cl->qbuf, cl->qbuf + cl->qpos, cl->qlen - cl->qpos);
+			cl->qlen -= cl->qpos;
+			cl->qpos = 0;
+		}
+		if (cl->qcap - cl->qlen < n) {
+			size_t cap = cl->qcap ? cl->qcap : RECV_CHUNK;
+			while (cap - cl->qlen < n)
+				cap *= 2;
+			cl->qbuf = prealloc(cl->qbuf, cap);
+			cl->qcap = cap;
+		}
+	}
+	memcpy(cl->qbuf + cl->qlen, p, n);
+	cl->qlen += n;
+}
+
+void client_on_recv(struct shard *s, struct client *cl, struct io_uring_cqe *cqe)
+{
+	int more = (cqe->flags & IORING_CQE_F_MORE) != 0;
+	int res = cqe->res;
+	if (!s->use_bufring || !more)
+		cl->recv_armed = 0;
+	if (res > 0 && s->use_bufring) {
+		unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
+		append_input(cl, s->bufs + (size_t)bid * s->bufsize, (size_t)res);
+		loop_return_buffer(s, bid);
+	} else if (res > 0) {
+		cl->qlen += (size_t)res;
+	}
+	if (cl->flags & CL_CLOSING) {
+		maybe_free(s, cl);
+		return;
+	}
+	if (res == -ECANCELED && (cl->flags & CL_RECV_STOPPED))
+		return;         /* back-pressure cancel; re-armed when output drains */
+	if (res == 0 || (res < 0 && res != -ENOBUFS)) {
+		client_close(s, cl);
+		return;
+	}
+	if (res > 0) {
+		s->stats.net_in += (uint64_t)res;
+		if ((long long)(cl->qlen - cl->qpos) > srv.qbuf_limit) {
+			log_warning("Closing client that reached max query buffer length: id=%llu addr=%s qbuf=%zu",
+				    (unsigned long long)cl->id, cl->addr, cl->qlen - cl->qpos);
+			client_close(s, cl);
+			return;
+		}
+		client_process_input(s, cl);
+		if (cl->flags & CL_CLOSING)
+			return;
+	}
+	int paused = cl->qlen - cl->qpos > IN_PAUSE && (cl->waiting || unsent(cl) > OUT_PAUSE);
+	if (!cl->recv_armed) {
+		if (paused)
+			cl->flags |= CL_RECV_STOPPED;
+		else
+			arm_recv(s, cl);
+	} else if (paused && !(cl->flags & CL_RECV_STOPPED)) {
+		/* Multishot recv would keep filling qbuf: cancel it until we catch up. */
+		cl->flags |= CL_RECV_STOPPED;
+		struct io_uring_sqe *sqe = loop_sqe(s);
+		io_uring_prep_cancel64(sqe, loop_tag(cl, TAG_RECV), 0);
+		io_uring_sqe_set_data64(sqe, TAG_IGNORE);
+	}
+}
+
+/* A multi-shard op or batch finished while recv was stopped for it. */
+void client_unstop(struct shard *s, struct client *cl)
+{
+	if ((cl->flags & CL_RECV_STOPPED) && !cl->recv_armed && !(cl->flags & CL_CLOSING)) {
+		cl->flags &= ~CL_RECV_STOPPED;
+		arm_recv(s, cl);
+	}
+}
+
+void client_flush(struct shard *s, struct client *cl)
+{
+	if (cl->send_inflight || (cl->flags & CL_CLOSING))
+		return;
+	if (check_obuf_limit(s, cl))
+		return;
+	if (cl->sending.len == cl->sent && cl->out.len) {
+		struct rbuf t = cl->sending;
+		cl->sending = cl->out;
+		cl->out = t;
+		cl->out.len = 0;
+		cl->sent = 0;
+	}
+	if (cl->sending.len > cl->sent) {
+		struct io_uring_sqe *sqe = loop_sqe(s);
+		io_uring_prep_send(sqe, cl->fd, cl->sending.data + cl->sent,
+				   cl->sending.len - cl->sent, MSG_NOSIGNAL);
+		io_uring_sqe_set_data64(sqe, loop_tag(cl, TAG_SEND));
+		cl->send_inflight = 1;
+	} else if (cl->flags & CL_CLOSE_AFTER) {
+		client_close(s, cl);
+	}
+}
+
+void client_on_send(struct shard *s, struct client *cl, struct io_uring_cqe *cqe)
+{
+	cl->send_inflight = 0;
+	if (cl->flags & CL_CLOSING) {
+		maybe_free(s, cl);
+		return;
+	}
+	if (cqe->res < 0) {
+		if (cqe->res == -EAGAIN || cqe->res == -EINTR) {
+			client_flush(s, cl);
+			return;
+		}
+		client_close(s, cl);
+		return;
+	}
+	s->stats.net_out += (uint64_t)cqe->res;
+	cl->sent += (size_t)cqe->res;
+	if (cl->sent == cl->sending.len) {
+		cl->sending.len = 0;
+		cl->sent = 0;
+		/* Do not keep a huge buffer around after a big reply. */
+		if (cl->sending.cap > (1u << 20))
+			rbuf_deinit(&cl->sending);
+	}
+	client_flush(s, cl);
+	/* Output drained below the pause mark: parse what is buffered, re-arm. */
+	if (!(cl->flags & CL_CLOSING) && unsent(cl) <= OUT_PAUSE && !cl->waiting) {
+		if (cl->qlen > cl->qpos)
+			client_process_input(s, cl);
+		if ((cl->flags & CL_RECV_STOPPED) && !(cl->flags & CL_CLOSING)) {
+			cl->flags &= ~CL_RECV_STOPPED;
+			if (!cl->recv_armed)
+				arm_recv(s, cl);
+		}
+	}
+}

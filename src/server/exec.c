@@ -1,0 +1,351 @@
+/* exec.c — admission checks, routing, forwarded batches, stats around a run.
+ *
+ * Thread: exec_command/exec_batch_done on the client's shard; exec_run_batch
+ * on the target shard; exec_run wherever the handler runs.
+ *
+ * DESIGN: a client's commands execute strictly in order. Consecutive commands
+ * for the same foreign shard join one batch (one message, one wake-up); a
+ * command for anywhere else first waits for the batch to come back
+ * (EXEC_STALL), so no command overtakes an earlier one of its connection.
+ */
+#include <petrel/exec.h>
+#include <petrel/alloc.h>
+#include <petrel/hold.h>
+#include <petrel/log.h>
+#include <petrel/server.h>
+#include <petrel/slot.h>
+
+#include "loop.h"
+#include "stats.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_STACK_KEYS 64
+
+void exec_ctx_init(struct cmd_ctx *c, struct client *cl, const struct cmd_def *d, int argc,
+		   struct resp_arg *argv, struct rbuf *out)
+{
+	struct shard *s = shard_self();
+	c->sh = s;
+	c->cl = cl;
+	c->def = d;
+	c->argc = argc;
+	c->argv = argv;
+	c->out = out;
+	c->db = cl ? cl->db : 0;
+	c->now = s->now_ms;
+	c->client_id = cl ? cl->id : 0;
+	c->resp = cl ? cl->resp : 2;
+	c->multi_shard = 0;
+}
+
+void exec_run(struct cmd_ctx *c)
+{
+	uint32_t errs = c->out->errors;
+	long long t0 = shard_ustime();
+	c->def->fn(c);
+	long long dur = shard_ustime() - t0;
+	struct cmd_stat *st = &cmd_stats(c->sh->id)[cmd_index(c->def)];
+	st->calls++;
+	st->usec += (uint64_t)dur;
+	if (c->out->errors != errs)
+		st->failed++;
+	c->sh->stats.commands++;
+	if (!(c->def->flags & CMD_SKIP_SLOWLOG))
+		stats_slowlog_maybe(c, dur);
+}
+
+static void unknown_command(struct client *cl, struct resp_cmd *cmd)
+{
+	char msg[512];
+	/* The name may hold NULs; copy at most 128 bytes of it by hand. */
+	int n = snprintf(msg, sizeof(msg), "ERR unknown command '");
+	size_t nl = cmd->argv[0].len < 128 ? cmd->argv[0].len : 128;
+	memcpy(msg + n, cmd->argv[0].ptr, nl);
+	n += (int)nl;
+	n += snprintf(msg + n, sizeof(msg) - (size_t)n, "', with args beginning with: ");
+	size_t budget = 128;
+	for (int i = 1; i < cmd->argc && budget > 0; i++) {
+		size_t al = cmd->argv[i].len < budget ? cmd->argv[i].len : budget;
+		if ((size_t)n + al + 4 >= sizeof(msg))
+			break;
+		msg[n++] = '\'';
+		memcpy(msg + n, cmd->argv[i].ptr, al);
+		n += (int)al;
+		msg[n++] = '\'';
+		msg[n++] = ' ';
+		budget -= al;
+	}
+	msg[n] = 0;
+	/* NULs inside would cut the text: map them to spaces. */
+	for (int i = 0; i < n; i++)
+		if (!msg[i])
+			msg[i] = ' ';
+	reply_error(&cl->out, msg);
+}
+
+static void reject(struct client *cl, const struct cmd_def *d, const char *msg)
+{
+	if (d)
+		cmd_stats(cl->shard)[cmd_index(d)].rejected++;
+	reply_error(&cl->out, msg);
+}
+
+/* Reply suppression (CLIENT REPLY OFF/SKIP): run into a scratch buffer. */
+struct rbuf *exec_out_begin(struct client *cl, struct rbuf *scratch)
+{
+	if (cl->flags & (CL_REPLY_OFF | CL_REPLY_SKIP)) {
+		rbuf_init(scratch, cl->resp);
+		scratch->on_error = cl->out.on_error;
+		scratch->on_error_arg = cl->out.on_error_arg;
+		return scratch;
+	}
+	return &cl->out;
+}
+
+void exec_out_end(struct client *cl, struct rbuf *target, struct rbuf *scratch)
+{
+	if (scratch && target == scratch)
+		rbuf_deinit(scratch);
+	/* SKIP covers exactly the next command: CLIENT REPLY SKIP sets
+	 * SKIP_NEXT, which becomes SKIP for the following command. */
+	if (cl->flags & CL_REPLY_SKIP)
+		cl->flags &= ~CL_REPLY_SKIP;
+	if (cl->flags & CL_REPLY_SKIP_NEXT) {
+		cl->flags &= ~CL_REPLY_SKIP_NEXT;
+		cl->flags |= CL_REPLY_SKIP;
+	}
+}
+
+static void batch_append(struct client *cl, const struct cmd_def *d, struct resp_cmd *cmd, int to)
+{
+	struct msg_exec *m = cl->batch;
+	if (!m) {
+		m = pcalloc(1, sizeof(*m));
+		m->hdr.type = MSG_EXEC;
+		m->cl = cl;
+		m->db = cl->db;
+		m->resp = cl->resp;
+		m->client_id = cl->id;
+		m->discard = (cl->flags & (CL_REPLY_OFF | CL_REPLY_SKIP)) != 0;
+		rbuf_init(&m->req, 2);
+		rbuf_init(&m->out, cl->resp);
+		cl->batch = m;
+		cl->batch_to = to;
+	}
+	uint32_t hdr[2] = {(uint32_t)cmd_index(d), (uint32_t)cmd->argc};
+	rbuf_append(&m->req, hdr, sizeof(hdr));
+	for (int i = 0; i < cmd->argc; i++) {
+		uint32_t len = (uint32_t)cmd->argv[i].len;
+		rbuf_append(&m->req, &len, 4);
+		rbuf_append(&m->req, cmd->argv[i].ptr, len);
+	}
+	m->ncmds++;
+}
+
+int exec_flush_batch(struct client *cl)
+{
+	struct msg_exec *m = cl->batch;
+	if (!m)
+		return 0;
+	cl->batch = NULL;
+	cl->waiting = 1;
+	cl->refs++;
+	shard_send(cl->batch_to, &m->hdr);
+	return 1;
+}
+
+static int debug_allowed(struct client *cl)
+{
+	if (srv.enable_debug == 1)
+		return 1;
+	if (srv.enable_debug == 2)
+		return (cl->flags & CL_UNIX) || !strncmp(cl->addr, "127.", 4) ||
+		       !strncmp(cl->addr, "::1:", 4);
+	return 0;
+}
+
+int evict_before_write(struct shard *s);
+
+int exec_command(struct client *cl, struct resp_cmd *cmd)
+{
+	struct shard *s = shard_self();
+	const struct cmd_def *d = cmd_lookup(cmd->argv[0].ptr, cmd->argv[0].len);
+	int inline_reply = !d || (d->arity > 0 ? cmd->argc != d->arity : cmd->argc < -d->arity);
+	if (inline_reply && cl->batch)
+		return EXEC_STALL;
+	if (!d) {
+		unknown_command(cl, cmd);
+		return EXEC_DONE;
+	}
+	if (inline_reply) {
+		char msg[160];
+		snprintf(msg, sizeof(msg), "ERR wrong number of arguments for '%s' command", d->name);
+		reject(cl, d, msg);
+		return EXEC_DONE;
+	}
+	cl->last_cmd = d->name;
+	cl->commands++;
+
+	/* Route: which shards hold the keys? */
+	int keys_stack[MAX_STACK_KEYS];
+	int *keys = keys_stack;
+	int max = cmd->argc < MAX_STACK_KEYS ? MAX_STACK_KEYS : cmd->argc;
+	if (max > MAX_STACK_KEYS)
+		keys = pmalloc((size_t)max * sizeof(int));
+	int nkeys = cmd_keys(d, cmd->argc, cmd->argv, keys, max);
+	int target = -1, multi = 0;
+	for (int i = 0; i < nkeys; i++) {
+		const struct resp_arg *k = &cmd->argv[keys[i]];
+		int sh = shard_of_slot(slot_of(k->ptr, k->len));
+		if (target < 0)
+			target = sh;
+		else if (sh != target)
+			multi = 1;
+	}
+	int rt = d->route ? d->route(cmd->argc, cmd->argv) : ROUTE_KEYS;
+	if (rt == ROUTE_LOCAL || rt == ROUTE_ALL) {
+		target = -1;
+		multi = rt == ROUTE_ALL && nshards > 1;
+	} else if (rt >= 0) {
+		target = rt;
+		multi = 0;
+	}
+	if ((d->flags & CMD_ALLSHARDS) && nshards > 1)
+		multi = 1;
+	int remote = !multi && target >= 0 && target != s->id;
+	if (cl->batch && (!remote || target != cl->batch_to)) {
+		if (keys != keys_stack)
+			pfree(keys);
+		return EXEC_STALL;
+	}
+
+	/* Admission checks that need no shard (docs/resp.md §6.4 order). */
+	const char *deny = NULL;
+	if (!strcmp(d->name, "debug") && !debug_allowed(cl))
+		deny = "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.";
+	else if (!(cl->flags & CL_AUTHED) && !(d->flags & CMD_NO_AUTH))
+		deny = "NOAUTH Authentication required.";
+	else if (srv.maxmemory && (d->flags & CMD_DENYOOM) && evict_before_write(s) < 0)
+		deny = "OOM command not allowed when used memory > 'maxmemory'.";
+	if (deny) {
+		if (keys != keys_stack)
+			pfree(keys);
+		if (cl->batch)
+			return EXEC_STALL;
+		reject(cl, d, deny);
+		return EXEC_DONE;
+	}
+	/* CLIENT PAUSE: postpone (cron retries). */
+	long long pu = __atomic_load_n(&srv.paused_until, __ATOMIC_RELAXED);
+	if (pu && s->now_ms < pu && !(d->flags & CMD_CLIENT) &&
+	    (!srv.pause_write_only || (d->flags & CMD_WRITE))) {
+		if (keys != keys_stack)
+			pfree(keys);
+		cl->flags |= CL_PAUSED;
+		return EXEC_STALL;
+	}
+	stats_monitor_feed(cl, cmd);
+
+	if (multi) {
+		/* Shards of the keys; NULL (all) for all-shard commands. */
+		int *ids = NULL;
+		int nids = 0;
+		if (!(d->flags & CMD_ALLSHARDS) && rt != ROUTE_ALL) {
+			ids = keys;  /* reuse the array: key index -> shard id */
+			for (int i = 0; i < nkeys; i++) {
+				const struct resp_arg *k = &cmd->argv[keys[i]];
+				ids[i] = shard_of_slot(slot_of(k->ptr, k->len));
+			}
+			nids = nkeys;
+		}
+		hold_start(cl, d, cmd->argc, cmd->argv, ids, nids);
+		if (keys != keys_stack)
+			pfree(keys);
+		return EXEC_WAIT;
+	}
+	if (keys != keys_stack)
+		pfree(keys);
+	if (remote) {
+		batch_append(cl, d, cmd, target);
+		exec_out_end(cl, NULL, NULL);
+		/* With replies suppressed, one command per batch keeps SKIP exact. */
+		if (cl->batch->discard) {
+			exec_flush_batch(cl);
+			return EXEC_WAIT;
+		}
+		return EXEC_DONE;
+	}
+	struct rbuf scratch;
+	struct rbuf *out = exec_out_begin(cl, &scratch);
+	struct cmd_ctx c;
+	exec_ctx_init(&c, cl, d, cmd->argc, cmd->argv, out);
+	exec_run(&c);
+	exec_out_end(cl, out, &scratch);
+	return EXEC_DONE;
+}
+
+void exec_run_batch(struct shard *s, struct msg_exec *m)
+{
+	const char *p = m->req.data, *end = m->req.data + m->req.len;
+	struct resp_arg small[16];
+	struct resp_arg *argv = small;
+	size_t cap = 16;
+	m->out.on_error = stats_on_error;
+	m->out.on_error_arg = s;
+	while (p < end) {
+		uint32_t hdr[2];
+		memcpy(hdr, p, sizeof(hdr));
+		p += sizeof(hdr);
+		if (hdr[1] > cap) {
+			if (argv != small)
+				pfree(argv);
+			cap = hdr[1];
+			argv = pmalloc(cap * sizeof(*argv));
+		}
+		for (uint32_t i = 0; i < hdr[1]; i++) {
+			uint32_t len;
+			memcpy(&len, p, 4);
+			p += 4;
+			argv[i].ptr = p;
+			argv[i].len = len;
+			p += len;
+		}
+		struct cmd_ctx c;
+		exec_ctx_init(&c, NULL, &cmd_table[hdr[0]], (int)hdr[1], argv, &m->out);
+		c.db = m->db;
+		c.resp = m->resp;
+		c.client_id = m->client_id;
+		exec_run(&c);
+	}
+	if (argv != small)
+		pfree(argv);
+	m->hdr.type = MSG_EXEC_DONE;
+	shard_send(m->hdr.from, &m->hdr);
+}
+
+void exec_batch_done(struct shard *s, struct msg_exec *m)
+{
+	struct client *cl = m->cl;
+	cl->refs--;
+	if (!m->discard && !(cl->flags & CL_CLOSING)) {
+		if (cl->out.len == 0) {
+			/* Adopt the reply bytes instead of copying them. */
+			struct rbuf t = cl->out;
+			cl->out.data = m->out.data;
+			cl->out.len = m->out.len;
+			cl->out.cap = m->out.cap;
+			m->out.data = t.data;
+			m->out.cap = t.cap;
+			m->out.len = 0;
+		} else {
+			rbuf_append(&cl->out, m->out.data, m->out.len);
+		}
+	}
+	rbuf_deinit(&m->req);
+	rbuf_deinit(&m->out);
+	pfree(m);
+	(void)s;
+	client_resume(cl);
+}

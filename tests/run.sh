@@ -1,0 +1,17 @@
+#!/bin/sh
+# Runs every unit test binary, then the integration tests. Exits non-zero if any fails.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+fail=0
+for t in build/tests/test_*; do
+	[ -x "$t" ] || continue
+	echo "== $t"
+	"$t" || fail=1
+done
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+echo "== integration (pytest)"
+$PY -m pytest -q -p no:cacheprovider tests/integration
+rc=$?
+[ $rc -eq 0 ] || [ $rc -eq 5 ] || fail=1
+exit $fail
