@@ -1,0 +1,2 @@
+/* t_hash.c — (being written) */
+#include <petrel/cmd.h>

@@ -1,0 +1,2 @@
+/* t_list.c — (being written) */
+#include <petrel/cmd.h>

@@ -1,0 +1,2 @@
+/* t_set.c — (being written) */
+#include <petrel/cmd.h>

@@ -1,0 +1,2 @@
+/* t_zset.c — (being written) */
+#include <petrel/cmd.h>
