@@ -24,6 +24,7 @@
 #include <petrel/shard.h>
 
 #include "loop.h"
+#include "stats.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -92,6 +93,8 @@ struct client *client_create(struct shard *s, int fd, int is_unix)
 	resp_cmd_init(&cl->cmd);
 	rbuf_init(&cl->out, 2);
 	rbuf_init(&cl->sending, 2);
+	cl->out.on_error = stats_on_error;     /* INFO errorstats */
+	cl->out.on_error_arg = s;
 
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
@@ -366,9 +369,14 @@ void client_flush(struct shard *s, struct client *cl)
 	if (check_obuf_limit(s, cl))
 		return;
 	if (cl->sending.len == cl->sent && cl->out.len) {
-		struct rbuf t = cl->sending;
-		cl->sending = cl->out;
-		cl->out = t;
+		/* Swap only the byte arrays: protocol and error hook stay with out. */
+		char *d = cl->sending.data;
+		size_t cap = cl->sending.cap;
+		cl->sending.data = cl->out.data;
+		cl->sending.len = cl->out.len;
+		cl->sending.cap = cl->out.cap;
+		cl->out.data = d;
+		cl->out.cap = cap;
 		cl->out.len = 0;
 		cl->sent = 0;
 	}

@@ -65,9 +65,12 @@ static void unknown_command(struct client *cl, struct resp_cmd *cmd)
 	memcpy(msg + n, cmd->argv[0].ptr, nl);
 	n += (int)nl;
 	n += snprintf(msg + n, sizeof(msg) - (size_t)n, "', with args beginning with: ");
-	size_t budget = 128;
-	for (int i = 1; i < cmd->argc && budget > 0; i++) {
-		size_t al = cmd->argv[i].len < budget ? cmd->argv[i].len : budget;
+	/* Redis appends "'<arg>' " while the args text is under 128 bytes,
+	 * each arg cut to what is left of those 128. */
+	size_t args_len = 0;
+	for (int i = 1; i < cmd->argc && args_len < 128; i++) {
+		size_t room = 128 - args_len;
+		size_t al = cmd->argv[i].len < room ? cmd->argv[i].len : room;
 		if ((size_t)n + al + 4 >= sizeof(msg))
 			break;
 		msg[n++] = '\'';
@@ -75,7 +78,7 @@ static void unknown_command(struct client *cl, struct resp_cmd *cmd)
 		n += (int)al;
 		msg[n++] = '\'';
 		msg[n++] = ' ';
-		budget -= al;
+		args_len += al + 3;
 	}
 	msg[n] = 0;
 	/* NULs inside would cut the text: map them to spaces. */
