@@ -1,0 +1,110 @@
+#!/usr/bin/python3
+"""Side-by-side throughput and server CPU per request: redis-server vs petrel-server.
+
+Each server runs pinned to CPU 0 (petrel with --threads 1), redis-benchmark pinned to
+CPU 1. For each test (SET, GET, INCR, MSET) and pipeline depth (-P 1, -P 16) with
+-c 50 it records req/s (from redis-benchmark's CSV) and the server's CPU time
+(utime+stime from /proc/<pid>/stat) divided by the requests. Several runs; the
+table shows medians and the petrel/redis ratios.
+
+Usage: benches/bench_core.py [--runs 3] [--requests 200000] [--petrel build/petrel-server]
+Bounded in time; kills the servers it started by PID.
+"""
+import argparse, os, signal, socket, statistics, subprocess, sys, tempfile, time
+
+CLK = os.sysconf("SC_CLK_TCK")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK
+
+
+def start(binary, extra, tmp):
+    port = free_port()
+    args = ["taskset", "-c", "0", binary, "--port", str(port), "--bind", "127.0.0.1",
+            "--save", "", "--appendonly", "no", "--dir", tmp] + extra
+    p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return p, port
+        except OSError:
+            time.sleep(0.05)
+    p.kill()
+    raise RuntimeError(f"{binary} did not start")
+
+
+def run_bench(port, test, pipeline, requests, pid):
+    cmd = ["taskset", "-c", "1", "redis-benchmark", "-p", str(port), "-c", "50", "-n",
+           str(requests), "-P", str(pipeline), "-t", test, "-r", "100000", "--csv"]
+    c0 = cpu_seconds(pid)
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300).stdout
+    c1 = cpu_seconds(pid)
+    rps = None
+    for line in out.splitlines():
+        parts = [x.strip('"') for x in line.split(",")]
+        if len(parts) > 1 and parts[0] != "test":
+            rps = float(parts[1])
+    return rps, (c1 - c0) * 1e6 / requests
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--requests", type=int, default=200000)
+    ap.add_argument("--petrel", default="build/petrel-server")
+    ap.add_argument("--redis", default="/usr/bin/redis-server")
+    ap.add_argument("--tests", default="set,get,incr,mset")
+    a = ap.parse_args()
+    servers = {"redis": (a.redis, []), "petrel": (a.petrel, ["--threads", "1"])}
+    results = {}  # (server, test, P) -> list of (rps, us)
+    procs = []
+    try:
+        tmp = tempfile.mkdtemp(prefix="petrel-bench-")
+        ports = {}
+        for name, (binary, extra) in servers.items():
+            p, port = start(binary, extra, tmp + "/" + name if os.makedirs(tmp + "/" + name) is None else tmp)
+            procs.append(p)
+            ports[name] = (p, port)
+        for run in range(a.runs):
+            for test in a.tests.split(","):
+                for P in (1, 16):
+                    for name in servers:  # alternate servers inside each run
+                        p, port = ports[name]
+                        rps, us = run_bench(port, test, P, a.requests, p.pid)
+                        results.setdefault((name, test, P), []).append((rps, us))
+    finally:
+        for p in procs:
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    print(f"| test | -P | redis req/s | petrel req/s | ratio | redis CPU us/req | petrel CPU us/req | CPU ratio |")
+    print("|---|---|---|---|---|---|---|---|")
+    for test in a.tests.split(","):
+        for P in (1, 16):
+            r = results[("redis", test, P)]
+            q = results[("petrel", test, P)]
+            rr = statistics.median(x[0] for x in r)
+            pr = statistics.median(x[0] for x in q)
+            ru = statistics.median(x[1] for x in r)
+            pu = statistics.median(x[1] for x in q)
+            print(f"| {test.upper()} | {P} | {rr:,.0f} | {pr:,.0f} | {pr/rr:.2f} | {ru:.2f} | {pu:.2f} | {pu/ru:.2f} |")
+    print(f"\nmedians of {a.runs} runs, {a.requests} requests each, -c 50, -r 100000; "
+          "servers pinned to CPU 0, redis-benchmark to CPU 1; CPU ratio < 1 means petrel is cheaper.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
