@@ -61,6 +61,30 @@ static size_t unsent(const struct client *cl)
 	return cl->out.len + (cl->sending.len - cl->sent);
 }
 
+static const char protected_msg[] =
+	"-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. "
+	"In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: "
+	"1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. "
+	"2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. "
+	"3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. "
+	"4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
+
+static int is_loopback(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const void *)ss;
+		return (ntohl(a->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const void *)ss;
+		static const unsigned char v4mapped[12] = {0,0,0,0,0,0,0,0,0,0,0xff,0xff};
+		if (!memcmp(a->sin6_addr.s6_addr, v4mapped, 12))
+			return a->sin6_addr.s6_addr[12] == 127;
+		return IN6_IS_ADDR_LOOPBACK(&a->sin6_addr);
+	}
+	return 1;
+}
+
 static void arm_recv(struct shard *s, struct client *cl)
 {
 	struct io_uring_sqe *sqe = loop_sqe(s);
@@ -102,8 +126,14 @@ struct client *client_create(struct shard *s, int fd, int is_unix)
 		snprintf(cl->addr, sizeof(cl->addr), "/unixsocket:0");
 		snprintf(cl->laddr, sizeof(cl->laddr), "/unixsocket:0");
 	} else {
-		if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0)
+		if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0) {
 			format_addr(&ss, cl->addr, sizeof(cl->addr));
+			if (srv.protected_mode && !srv.requirepass && !is_loopback(&ss)) {
+				ssize_t w = write(fd, protected_msg, sizeof(protected_msg) - 1);
+				(void)w;
+				cl->flags |= CL_CLOSE_AFTER;
+			}
+		}
 		sl = sizeof(ss);
 		if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
 			format_addr(&ss, cl->laddr, sizeof(cl->laddr));
@@ -125,6 +155,10 @@ struct client *client_create(struct shard *s, int fd, int is_unix)
 	s->clients = cl;
 	s->nclients++;
 	s->stats.connections++;
+	if (cl->flags & CL_CLOSE_AFTER) {       /* refused by protected mode */
+		client_close(s, cl);
+		return NULL;
+	}
 	arm_recv(s, cl);
 	return cl;
 }
