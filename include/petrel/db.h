@@ -14,13 +14,17 @@
 #include <petrel/keyspace.h>
 
 /* Find a live key (deletes it first if its TTL passed). ref: link for
- * db_overwrite/db_unlink. No stats, no touch. */
+ * db_overwrite/db_unlink, or on a miss the spot for db_insert_at.
+ * No stats, no touch. */
 struct kv *db_find(struct cmd_ctx *c, const char *key, size_t klen, struct kv ***ref);
 /* For reading commands: db_find + keyspace_hits/misses + LRU/LFU touch. */
 struct kv *db_read(struct cmd_ctx *c, const struct resp_arg *key);
 /* For writing commands: db_find + touch (no hit/miss stats). */
 struct kv *db_write(struct cmd_ctx *c, const struct resp_arg *key, struct kv ***ref);
 
+/* Insert kv at the spot a missing db_find/db_write left in ref (no re-hash).
+ * Only if nothing was inserted into the db since that lookup. */
+void db_insert_at(struct cmd_ctx *c, struct kv **ref, struct kv *kv);
 /* Insert a kv whose key is absent. */
 void db_insert(struct cmd_ctx *c, struct kv *kv);
 /* Replace the kv at *ref with nkv (same key); frees the old one. */

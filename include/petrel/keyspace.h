@@ -31,6 +31,8 @@ struct ks_db {
 
 extern struct ks_db **ks_dbs;
 extern int ks_ndbs;
+/* Keys with a TTL per db over all slots (relaxed atomic; for skipping work). */
+extern long long *ks_volatile;
 
 void ks_setup(int databases);
 void ks_teardown(void);
@@ -39,8 +41,11 @@ uint64_t ks_hash(const char *key, size_t len);
 
 /* Find key in db. Returns the kv (expired or not: callers decide) or NULL.
  * ref, if not NULL, receives the link that points at the kv (for unlink or
- * replace). */
+ * replace); on a miss, the bucket head for ks_insert_at (or NULL). */
 struct kv *ks_find(int db, unsigned slot, const char *key, size_t klen, struct kv ***ref);
+/* Insert kv at the link ks_find left in *ref on a miss (saves re-hashing).
+ * Valid only if nothing was inserted into the slot since that ks_find. */
+void ks_insert_at(int db, unsigned slot, struct kv **ref, struct kv *kv);
 /* Insert a kv whose key is not in db. */
 void ks_insert(int db, unsigned slot, struct kv *kv);
 /* Put nkv where *ref's kv was (same key). Returns the old kv, not freed. */

@@ -27,6 +27,8 @@ struct kv *db_find(struct cmd_ctx *c, const char *key, size_t klen, struct kv **
 	unsigned slot = slot_of(key, klen);
 	struct kv **link;
 	struct kv *kv = ks_find(c->db, slot, key, klen, &link);
+	if (ref)
+		*ref = link;    /* on a miss: insertion point for db_insert_at */
 	if (!kv)
 		return NULL;
 	if (db_is_expired(kv, c->now)) {
@@ -34,10 +36,8 @@ struct kv *db_find(struct cmd_ctx *c, const char *key, size_t klen, struct kv **
 		c->sh->stats.expired_keys++;
 		db_expired_hook(c, key, klen);
 		kv_free(kv);
-		return NULL;
+		return NULL;    /* *ref still names the spot the key was in */
 	}
-	if (ref)
-		*ref = link;
 	return kv;
 }
 
@@ -118,6 +118,14 @@ void db_insert(struct cmd_ctx *c, struct kv *kv)
 	const char *k = kv_key(kv, &klen);
 	init_lru(kv);
 	ks_insert(c->db, slot_of(k, klen), kv);
+}
+
+void db_insert_at(struct cmd_ctx *c, struct kv **ref, struct kv *kv)
+{
+	size_t klen;
+	const char *k = kv_key(kv, &klen);
+	init_lru(kv);
+	ks_insert_at(c->db, slot_of(k, klen), ref, kv);
 }
 
 void db_overwrite(struct cmd_ctx *c, struct kv **ref, struct kv *nkv)

@@ -16,12 +16,20 @@
 
 struct ks_db **ks_dbs;
 int ks_ndbs;
+long long *ks_volatile;         /* per db: keys with a TTL, all slots (atomic) */
+
+static inline void vol_add(struct ks_table *t, int db, int d)
+{
+	t->expires += (uint32_t)d;
+	__atomic_add_fetch(&ks_volatile[db], d, __ATOMIC_RELAXED);
+}
 static uint64_t hash_seed;
 
 void ks_setup(int databases)
 {
 	ks_ndbs = databases;
 	ks_dbs = pcalloc((size_t)databases, sizeof(*ks_dbs));
+	ks_volatile = pcalloc((size_t)databases, sizeof(*ks_volatile));
 	for (int i = 0; i < databases; i++)
 		ks_dbs[i] = pcalloc(1, sizeof(struct ks_db));
 	if (getrandom(&hash_seed, sizeof(hash_seed), 0) != sizeof(hash_seed))
@@ -43,7 +51,9 @@ void ks_teardown(void)
 		pfree(ks_dbs[i]);
 	}
 	pfree(ks_dbs);
+	pfree(ks_volatile);
 	ks_dbs = NULL;
+	ks_volatile = NULL;
 	ks_ndbs = 0;
 }
 
@@ -95,17 +105,35 @@ static inline int key_eq(const struct kv *kv, const char *key, size_t klen)
 struct kv *ks_find(int db, unsigned slot, const char *key, size_t klen, struct kv ***ref)
 {
 	struct ks_table *t = ks_dbs[db]->t[slot];
-	if (!t || !t->count)
+	if (ref)
+		*ref = NULL;
+	if (!t)
 		return NULL;
-	struct kv **link = &t->b[ks_hash(key, klen) & t->mask];
-	for (struct kv *kv = *link; kv; link = &kv->next, kv = kv->next) {
-		if (key_eq(kv, key, klen)) {
+	struct kv **head = &t->b[ks_hash(key, klen) & t->mask];
+	if (ref)
+		*ref = head;    /* on a miss: where ks_insert_at links a new key */
+	for (struct kv **link = head; *link; link = &(*link)->next) {
+		if (key_eq(*link, key, klen)) {
 			if (ref)
 				*ref = link;
-			return kv;
+			return *link;
 		}
 	}
 	return NULL;
+}
+
+void ks_insert_at(int db, unsigned slot, struct kv **ref, struct kv *kv)
+{
+	struct ks_table *t = ks_dbs[db]->t[slot];
+	if (!ref || !t || t->count >= t->mask + 1) {
+		ks_insert(db, slot, kv);        /* no table yet, or it must grow */
+		return;
+	}
+	kv->next = *ref;
+	*ref = kv;
+	__atomic_store_n(&t->count, t->count + 1, __ATOMIC_RELAXED);
+	if (kv_has_expire(kv))
+		vol_add(t, db, 1);
 }
 
 static void resize(struct ks_table *t, uint32_t buckets)
@@ -141,7 +169,7 @@ void ks_insert(int db, unsigned slot, struct kv *kv)
 	*link = kv;
 	__atomic_store_n(&t->count, t->count + 1, __ATOMIC_RELAXED);
 	if (kv_has_expire(kv))
-		t->expires++;
+		vol_add(t, db, 1);
 }
 
 struct kv *ks_replace(int db, unsigned slot, struct kv **ref, struct kv *nkv)
@@ -150,7 +178,9 @@ struct kv *ks_replace(int db, unsigned slot, struct kv **ref, struct kv *nkv)
 	struct kv *old = *ref;
 	nkv->next = old->next;
 	*ref = nkv;
-	t->expires += (uint32_t)kv_has_expire(nkv) - (uint32_t)kv_has_expire(old);
+	int d = kv_has_expire(nkv) - kv_has_expire(old);
+	if (d)
+		vol_add(t, db, d);
 	return old;
 }
 
@@ -168,7 +198,7 @@ struct kv *ks_unlink(int db, unsigned slot, struct kv **ref)
 	kv->next = NULL;
 	__atomic_store_n(&t->count, t->count - 1, __ATOMIC_RELAXED);
 	if (kv_has_expire(kv))
-		t->expires--;
+		vol_add(t, db, -1);
 	maybe_shrink(t);
 	return kv;
 }
@@ -181,9 +211,9 @@ struct kv *ks_set_expire(int db, unsigned slot, struct kv **ref, long long expir
 	struct kv *n = kv_with_expire(old, expire);    /* frees old if it moved */
 	*ref = n;
 	if (had && expire < 0)
-		t->expires--;
+		vol_add(t, db, -1);
 	else if (!had && expire >= 0)
-		t->expires++;
+		vol_add(t, db, 1);
 	return n;
 }
 
@@ -265,7 +295,8 @@ void ks_flush_slot(int db, unsigned slot)
 		t->b[i] = NULL;
 	}
 	__atomic_store_n(&t->count, 0, __ATOMIC_RELAXED);
-	t->expires = 0;
+	if (t->expires)
+		vol_add(t, db, -(int)t->expires);
 	if (t->mask > 3) {
 		pfree(t->b);
 		t->mask = 3;
@@ -278,6 +309,9 @@ void ks_swap(int a, int b)
 	struct ks_db *tmp = ks_dbs[a];
 	ks_dbs[a] = ks_dbs[b];
 	ks_dbs[b] = tmp;
+	long long v = ks_volatile[a];
+	ks_volatile[a] = ks_volatile[b];
+	ks_volatile[b] = v;
 }
 
 uint64_t ks_db_keys(int db)

@@ -53,6 +53,18 @@ static void ensure_args(struct resp_cmd *cmd, size_t n)
  * spaces, "-0" rejected, at most 20 chars, no overflow. */
 static int strict_ll(const char *p, size_t n, long long *out)
 {
+	/* Headers are mostly 1-3 digits: decide those without the general loop. */
+	if (n <= 3 && n > 0 && p[0] >= '1' && p[0] <= '9') {
+		long long v = p[0] - '0';
+		for (size_t i = 1; i < n; i++) {
+			unsigned d = (unsigned)(p[i] - '0');
+			if (d > 9)
+				return -1;
+			v = v * 10 + d;
+		}
+		*out = v;
+		return 0;
+	}
 	if (n == 0 || n > 20)
 		return -1;
 	if (n == 1 && p[0] == '0') {
@@ -70,6 +82,17 @@ static int strict_ll(const char *p, size_t n, long long *out)
 	if (p[i] < '1' || p[i] > '9')
 		return -1;
 	unsigned long long v = 0;
+	if (n - (size_t)neg <= 18) {
+		/* Up to 18 digits cannot overflow: no per-digit division. */
+		for (; i < n; i++) {
+			unsigned d = (unsigned)(p[i] - '0');
+			if (d > 9)
+				return -1;
+			v = v * 10 + d;
+		}
+		*out = neg ? -(long long)v : (long long)v;
+		return 0;
+	}
 	for (; i < n; i++) {
 		if (p[i] < '0' || p[i] > '9')
 			return -1;
@@ -90,8 +113,21 @@ static int strict_ll(const char *p, size_t n, long long *out)
 	return 0;
 }
 
+/* First '\r' in p[0..n): headers are short, so a plain loop over the first
+ * bytes beats a memchr call; long runs fall back to memchr. */
+static inline const char *find_cr(const char *p, size_t n)
+{
+	size_t lim = n < 24 ? n : 24;
+	for (size_t i = 0; i < lim; i++)
+		if (p[i] == '\r')
+			return p + i;
+	return n > 24 ? memchr(p + 24, '\r', n - 24) : NULL;
+}
+
 static int is_close_word(const struct resp_arg *a)
 {
+	if ((a->len != 4 && a->len != 5) || ((a->ptr[0] | 0x20) != 'p' && (a->ptr[0] | 0x20) != 'h'))
+		return 0;       /* the common case, without a strncasecmp call */
 	return (a->len == 4 && !strncasecmp(a->ptr, "post", 4)) ||
 	       (a->len == 5 && !strncasecmp(a->ptr, "host:", 5));
 }
@@ -100,7 +136,7 @@ static int parse_multibulk(struct resp_cmd *cmd, const char *buf, size_t len,
 			   const struct resp_limits *lim, size_t *consumed, size_t *need,
 			   const char **err)
 {
-	const char *cr = memchr(buf, '\r', len);
+	const char *cr = find_cr(buf, len);
 	if (!cr) {
 		if (len > RESP_INLINE_MAX) {
 			*err = "Protocol error: too big mbulk count string";
@@ -134,7 +170,7 @@ static int parse_multibulk(struct resp_cmd *cmd, const char *buf, size_t len,
 	for (long long i = 0; i < count; i++) {
 		const char *hdr = buf + pos;
 		size_t avail = len - pos;
-		cr = memchr(hdr, '\r', avail);
+		cr = find_cr(hdr, avail);
 		if (!cr) {
 			if (avail > RESP_INLINE_MAX) {
 				*err = "Protocol error: too big bulk count string";
@@ -170,7 +206,8 @@ static int parse_multibulk(struct resp_cmd *cmd, const char *buf, size_t len,
 			*need = end;
 			return RESP_NEED_MORE;
 		}
-		ensure_args(cmd, (size_t)cmd->argc + 1);
+		if ((size_t)cmd->argc >= cmd->cap)
+			ensure_args(cmd, (size_t)cmd->argc + 1);
 		cmd->argv[cmd->argc].ptr = buf + after;
 		cmd->argv[cmd->argc].len = (size_t)blen;
 		cmd->argc++;

@@ -36,6 +36,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+extern int stats_monitors;      /* stats.c: MONITOR clients */
+
 #define OUT_PAUSE (1u << 20)    /* stop parsing while this much output is unsent */
 #define IN_PAUSE (4u << 20)     /* stop reading while parsing is paused and qbuf holds this */
 #define RECV_CHUNK 16384
@@ -173,6 +175,8 @@ static void client_free(struct shard *s, struct client *cl)
 		cl->next->prev = cl->prev;
 	s->nclients--;
 	__atomic_sub_fetch(&srv.nclients, 1, __ATOMIC_RELAXED);
+	if (cl->flags & CL_MONITOR)     /* MONITOR (cmd_admin.c) counted it */
+		__atomic_sub_fetch(&stats_monitors, 1, __ATOMIC_RELAXED);
 	close(cl->fd);
 	if (cl->batch) {
 		rbuf_deinit(&cl->batch->req);

@@ -20,6 +20,8 @@
 #include <petrel/server.h>
 
 int evict_cron(struct shard *s);
+/* cmd_debug.c: DEBUG SET-ACTIVE-EXPIRE 0 clears it. */
+extern int debug_active_expire;
 void db_expired_hook(struct cmd_ctx *c, const char *key, size_t klen);
 
 struct expire_arg {
@@ -43,6 +45,8 @@ static void expire_visit(void *arg, struct kv *kv)
 
 static void active_expire(struct shard *s)
 {
+	if (!__atomic_load_n(&debug_active_expire, __ATOMIC_RELAXED))
+		return;
 	int hz = srv.hz > 0 ? srv.hz : 10;
 	int effort = srv.active_expire_effort > 0 ? srv.active_expire_effort : 1;
 	long long budget_us = 1000000LL * (25 + 2 * (effort - 1)) / hz / 100;
@@ -51,9 +55,22 @@ static void active_expire(struct shard *s)
 	c.sh = s;
 	c.now = s->now_ms;
 	unsigned visited_slots = 0;
+	int any = 0;
+	for (int db = 0; db < ks_ndbs && !any; db++)
+		any = __atomic_load_n(&ks_volatile[db], __ATOMIC_RELAXED) > 0;
+	if (!any)
+		return;
 	while (visited_slots < SLOT_COUNT) {
 		if (s->expire_db >= ks_ndbs)
 			s->expire_db = 0;
+		if (!__atomic_load_n(&ks_volatile[s->expire_db], __ATOMIC_RELAXED)) {
+			/* Nothing expires in this db: skip it whole. */
+			s->expire_db++;
+			s->expire_slot = 0;
+			s->expire_cursor = 0;
+			visited_slots += SLOT_COUNT / 16;
+			continue;
+		}
 		unsigned slot = s->expire_slot;
 		struct ks_table *t = ks_dbs[s->expire_db]->t[slot];
 		if (shard_of_slot(slot) == s->id && t && t->expires) {

@@ -197,7 +197,8 @@ int exec_command(struct client *cl, struct resp_cmd *cmd)
 	int max = cmd->argc < MAX_STACK_KEYS ? MAX_STACK_KEYS : cmd->argc;
 	if (max > MAX_STACK_KEYS)
 		keys = pmalloc((size_t)max * sizeof(int));
-	int nkeys = cmd_keys(d, cmd->argc, cmd->argv, keys, max);
+	/* One shard: everything is local, skip the slot arithmetic. */
+	int nkeys = nshards > 1 ? cmd_keys(d, cmd->argc, cmd->argv, keys, max) : 0;
 	int target = -1, multi = 0;
 	for (int i = 0; i < nkeys; i++) {
 		const struct resp_arg *k = &cmd->argv[keys[i]];
