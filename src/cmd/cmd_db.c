@@ -1,6 +1,7 @@
-/* cmd_db.c — database-wide commands: DBSIZE, FLUSHDB, FLUSHALL.
+/* cmd_db.c — database-wide commands: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB.
  *
- * Thread: FLUSH* run under an all-shard hold (CMD_ALLSHARDS); DBSIZE reads
+ * Thread: FLUSH* and SWAPDB run under an all-shard hold (CMD_ALLSHARDS), so
+ * they may touch every slot and swap the db pointers; DBSIZE reads
  * the per-slot counters of every shard racily, which is exact when quiescent.
  */
 #include <petrel/cmd.h>
@@ -8,6 +9,8 @@
 #include <petrel/keyspace.h>
 #include <petrel/server.h>
 #include <petrel/shard.h>
+
+#include <limits.h>
 
 void cmd_dbsize(struct cmd_ctx *c)
 {
@@ -47,5 +50,35 @@ void cmd_flushall(struct cmd_ctx *c)
 	for (int db = 0; db < ks_ndbs; db++)
 		flush_db(db);
 	__atomic_add_fetch(&srv.dirty, 1, __ATOMIC_RELAXED);
+	reply_ok(c->out);
+}
+
+/* Parse a DB index as Redis's getIntFromObjectOrReply does: any non-int
+ * (including out of int range) gets `err`. Returns -1 after replying. */
+static int db_index(struct cmd_ctx *c, int i, const char *err, long long *v)
+{
+	if (arg_ll(&c->argv[i], v) || *v < INT_MIN || *v > INT_MAX) {
+		reply_error(c->out, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* SWAPDB a b: every client selected on a now sees b's data and vice versa,
+ * because clients hold a db number and ks_dbs[] is what is swapped. */
+void cmd_swapdb(struct cmd_ctx *c)
+{
+	long long a, b;
+	if (db_index(c, 1, "ERR invalid first DB index", &a) ||
+	    db_index(c, 2, "ERR invalid second DB index", &b))
+		return;
+	if (a < 0 || a >= ks_ndbs || b < 0 || b >= ks_ndbs) {
+		reply_error(c->out, "ERR DB index is out of range");
+		return;
+	}
+	if (a != b) {
+		ks_swap((int)a, (int)b);
+		__atomic_add_fetch(&srv.dirty, 1, __ATOMIC_RELAXED);
+	}
 	reply_ok(c->out);
 }

@@ -4,6 +4,21 @@
  */
 #include <petrel/log.h>
 
+/* <syslog.h> is not included: its LOG_DEBUG/LOG_NOTICE/LOG_WARNING macros
+ * would silently replace our enum log_level constants of the same names.
+ * These are syslog(3)'s values, fixed by POSIX. */
+void openlog(const char *ident, int option, int facility);
+void syslog(int priority, const char *format, ...);
+#define SYS_PID 0x01
+#define SYS_NDELAY 0x08
+#define SYS_NOWAIT 0x10
+#define SYS_USER (1 << 3)
+#define SYS_LOCAL(n) ((16 + (n)) << 3)
+#define SYS_DEBUG 7
+#define SYS_INFO 6
+#define SYS_NOTICE 5
+#define SYS_WARNING 4
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -11,7 +26,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/time.h>
-#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,23 +56,23 @@ void log_set_role(char role) { log_role = role; }
 void log_set_syslog(int enabled, const char *ident, const char *facility)
 {
 	static const struct { const char *name; int value; } facilities[] = {
-		{"user", LOG_USER}, {"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1},
-		{"local2", LOG_LOCAL2}, {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4},
-		{"local5", LOG_LOCAL5}, {"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7},
+		{"user", SYS_USER}, {"local0", SYS_LOCAL(0)}, {"local1", SYS_LOCAL(1)},
+		{"local2", SYS_LOCAL(2)}, {"local3", SYS_LOCAL(3)}, {"local4", SYS_LOCAL(4)},
+		{"local5", SYS_LOCAL(5)}, {"local6", SYS_LOCAL(6)}, {"local7", SYS_LOCAL(7)},
 	};
-	int fac = LOG_LOCAL0;
+	int fac = SYS_LOCAL(0);
 	for (size_t i = 0; facility && i < sizeof(facilities) / sizeof(facilities[0]); i++)
 		if (!strcasecmp(facility, facilities[i].name))
 			fac = facilities[i].value;
 	if (enabled && !use_syslog)
-		openlog(ident ? ident : "redis", LOG_PID | LOG_NDELAY | LOG_NOWAIT, fac);
+		openlog(ident ? ident : "redis", SYS_PID | SYS_NDELAY | SYS_NOWAIT, fac);
 	use_syslog = enabled;
 }
 
 static void emit(enum log_level level, int prefix, const char *fmt, va_list ap)
 {
 	static const char marks[] = ".-*#";
-	static const int syslog_levels[] = {LOG_DEBUG, LOG_INFO, LOG_NOTICE, LOG_WARNING};
+	static const int syslog_levels[] = {SYS_DEBUG, SYS_INFO, SYS_NOTICE, SYS_WARNING};
 	char line[1024];
 	size_t n = 0;
 

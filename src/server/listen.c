@@ -45,13 +45,21 @@ int listen_tcp(const char *addr, int port, int backlog)
 	hints.ai_family = strchr(addr, ':') ? AF_INET6 : AF_INET;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST;
-	if (!strcmp(addr, "*"))
-		addr = NULL, hints.ai_family = AF_INET;
+	const char *shown = addr;
+	if (!strcmp(addr, "*")) {
+		addr = "0.0.0.0";
+		hints.ai_family = AF_INET;
+	} else if (!strcmp(addr, "::*")) {
+		addr = "::";
+		hints.ai_family = AF_INET6;
+	}
 	int e = getaddrinfo(addr, portstr, &hints, &res);
 	if (e) {
+		if (optional)
+			return 0;
 		log_warning("Warning: Could not create server TCP listening socket %s:%d: %s",
-			    addr ? addr : "*", port, gai_strerror(e));
-		return optional ? 0 : -1;
+			    shown, port, gai_strerror(e));
+		return -1;
 	}
 	int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	int one = 1;
@@ -68,12 +76,12 @@ int listen_tcp(const char *addr, int port, int backlog)
 		if (optional && (err == EADDRNOTAVAIL || err == EAFNOSUPPORT || err == EPROTONOSUPPORT))
 			return 0;
 		log_warning("Warning: Could not create server TCP listening socket %s:%d: bind: %s",
-			    addr ? addr : "*", port, strerror(err));
+			    shown, port, strerror(err));
 		return -1;
 	}
 	freeaddrinfo(res);
 	char name[80];
-	snprintf(name, sizeof(name), "%s:%d", addr ? addr : "*", port);
+	snprintf(name, sizeof(name), "%s:%d", shown, port);
 	return add_listener(fd, 0, name);
 }
 

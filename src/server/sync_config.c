@@ -67,18 +67,6 @@ static int on_change(const char *name, char **err)
 	return 0;
 }
 
-/* Directives petrel acts on; everything else is accepted with a warning. */
-static const char *const implemented[] = {
-	"port", "bind", "unixsocket", "unixsocketperm", "tcp-backlog", "tcp-keepalive", "timeout",
-	"maxclients", "databases", "threads", "requirepass", "protected-mode", "daemonize",
-	"pidfile", "logfile", "loglevel", "syslog-enabled", "syslog-ident", "syslog-facility", "dir",
-	"proto-max-bulk-len", "client-query-buffer-limit", "client-output-buffer-limit",
-	"maxmemory", "maxmemory-policy", "maxmemory-samples", "lfu-log-factor", "lfu-decay-time",
-	"hz", "active-expire-effort", "enable-debug-command", "slowlog-log-slower-than",
-	"slowlog-max-len", "latency-monitor-threshold", "save", "dbfilename",
-	NULL,
-};
-
 int server_config_hooks(void);
 int server_config_hooks(void)
 {
@@ -91,7 +79,5 @@ int server_config_hooks(void)
 	};
 	for (int i = 0; hooked[i]; i++)
 		config_on_change(hooked[i], on_change);
-	for (int i = 0; implemented[i]; i++)
-		config_mark_implemented(implemented[i]);
 	return 0;
 }
