@@ -202,6 +202,7 @@ int main(int argc, char **argv)
 	}
 	log_warning("User requested shutdown...");
 	shard_stop();
+	shard_teardown();
 	listen_teardown();
 	if (cfg.pidfile && *cfg.pidfile)
 		unlink(cfg.pidfile);

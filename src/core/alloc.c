@@ -9,6 +9,7 @@
 #include <petrel/alloc.h>
 #include <petrel/log.h>
 
+#include <malloc.h>
 #include <mimalloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,16 @@ static void oom(size_t size)
 	log_warning("Out Of Memory allocating %zu bytes!", size);
 	abort();
 }
+
+#ifdef PETREL_SANITIZE
+/* ASan sees only libc's allocator: route everything there so the sanitizer
+ * checks our heap accesses too (mimalloc's blocks would be invisible). */
+#define mi_malloc malloc
+#define mi_calloc calloc
+#define mi_realloc realloc
+#define mi_free free
+#define mi_usable_size malloc_usable_size
+#endif
 
 static inline void count(int64_t d)
 {
@@ -101,7 +112,9 @@ void alloc_thread_register(void)
 
 void alloc_setup(void)
 {
+#ifndef PETREL_SANITIZE
 	mi_option_set(mi_option_show_errors, 0);
+#endif
 }
 
 size_t alloc_used_memory(void)

@@ -394,7 +394,17 @@ void shard_stop(void)
 void shard_teardown(void)
 {
 	for (int i = 0; i < nshards; i++) {
-		io_uring_queue_exit(&shards[i].ring);
-		close(shards[i].efd);
+		struct shard *s = &shards[i];
+		io_uring_queue_exit(&s->ring);
+		close(s->efd);
+		free(s->bufring);       /* posix_memalign'ed: plain free */
+		pfree(s->bufs);
+		for (int j = 0; j < nshards; j++)
+			pfree(s->in_buf[j]);
+		pfree(s->in_buf);
+		pfree(s->in);
 	}
+	pfree(shards);
+	shards = NULL;
+	nshards = 0;
 }
