@@ -88,6 +88,11 @@ static inline int cmd_index(const struct cmd_def *d) { return (int)(d - cmd_tabl
 
 void cmd_setup(void);
 const struct cmd_def *cmd_lookup(const char *name, size_t len);
+/* Containers (CONFIG, CLIENT, ...) have one table entry per subcommand,
+ * named "parent|sub", sharing the parent's handler. */
+int cmd_is_container(const struct cmd_def *d);
+int cmd_is_subcommand(const struct cmd_def *d);
+const struct cmd_def *cmd_lookup_sub(const struct cmd_def *parent, const char *sub, size_t len);
 /* Key argv indexes of a command (honours first/last/step or getkeys). */
 int cmd_keys(const struct cmd_def *d, int argc, const struct resp_arg *argv, int *keys, int max);
 

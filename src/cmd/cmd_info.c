@@ -26,13 +26,21 @@ void stats_errors_foreach(void (*fn)(void *arg, const char *code, uint64_t count
 static void add(struct rbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void add(struct rbuf *b, const char *fmt, ...)
 {
-	char tmp[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		rbuf_append(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+	/* Format straight into the buffer; grow and retry if it did not fit. */
+	for (size_t room = 512;;) {
+		rbuf_reserve(b, room);
+		va_list ap;
+		va_start(ap, fmt);
+		int n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if ((size_t)n < b->cap - b->len) {
+			b->len += (size_t)n;
+			return;
+		}
+		room = (size_t)n + 1;
+	}
 }
 
 static void human(char *buf, size_t n, double bytes)

@@ -66,16 +66,17 @@ static void reply_words(struct rbuf *o, const char *words, const char *prefix)
 		const char *s = p;
 		while (*p && *p != ' ')
 			p++;
-		size_t pl = strlen(prefix);
+		size_t pl = strlen(prefix), wl = (size_t)(p - s);
+		if (pl + wl >= sizeof(tmp))
+			wl = sizeof(tmp) - pl - 1;
 		memcpy(tmp, prefix, pl);
-		memcpy(tmp + pl, s, (size_t)(p - s));
-		reply_simple(o, "");
-		o->len -= 3;  /* rewrite as a status reply with the word */
-		rbuf_append(o, tmp, pl + (size_t)(p - s));
-		rbuf_append(o, "\r\n", 2);
+		memcpy(tmp + pl, s, wl);
+		tmp[pl + wl] = 0;
+		reply_simple(o, tmp);
 	}
 }
 
+static void reply_command_info(struct rbuf *o, const struct cmd_def *d);
 static void reply_command_info(struct rbuf *o, const struct cmd_def *d)
 {
 	reply_array(o, 10);
@@ -123,7 +124,38 @@ static void reply_command_info(struct rbuf *o, const struct cmd_def *d)
 	} else {
 		reply_array(o, 0);
 	}
-	reply_array(o, 0);  /* subcommands */
+	/* subcommands: every "name|sub" entry, in table order */
+	if (cmd_is_container(d)) {
+		size_t pos = reply_defer(o);
+		long n = 0;
+		size_t pl = strlen(d->name);
+		for (int i = 0; i < cmd_count; i++) {
+			const struct cmd_def *s = &cmd_table[i];
+			if (!strncmp(s->name, d->name, pl) && s->name[pl] == '|') {
+				reply_command_info(o, s);
+				n++;
+			}
+		}
+		reply_set_deferred(o, pos, '*', n);
+	} else {
+		reply_array(o, 0);
+	}
+}
+
+static int top_level_count(void)
+{
+	int n = 0;
+	for (int i = 0; i < cmd_count; i++)
+		n += !cmd_is_subcommand(&cmd_table[i]);
+	return n;
+}
+
+static void reply_all_info(struct rbuf *o)
+{
+	reply_array(o, top_level_count());
+	for (int i = 0; i < cmd_count; i++)
+		if (!cmd_is_subcommand(&cmd_table[i]))
+			reply_command_info(o, &cmd_table[i]);
 }
 
 static void reply_command_doc(struct rbuf *o, const struct cmd_def *d)
@@ -157,20 +189,16 @@ void cmd_command(struct cmd_ctx *c)
 {
 	struct rbuf *o = c->out;
 	if (c->argc == 1) {
-		reply_array(o, cmd_count);
-		for (int i = 0; i < cmd_count; i++)
-			reply_command_info(o, &cmd_table[i]);
+		reply_all_info(o);
 		return;
 	}
 	if (ARGIS(c, 1, "count") && c->argc == 2) {
-		reply_int(o, cmd_count);
+		reply_int(o, top_level_count());
 		return;
 	}
 	if (ARGIS(c, 1, "info")) {
 		if (c->argc == 2) {
-			reply_array(o, cmd_count);
-			for (int i = 0; i < cmd_count; i++)
-				reply_command_info(o, &cmd_table[i]);
+			reply_all_info(o);
 			return;
 		}
 		reply_array(o, c->argc - 2);
@@ -188,7 +216,8 @@ void cmd_command(struct cmd_ctx *c)
 		const struct cmd_def *found[256];
 		if (c->argc == 2) {
 			for (int i = 0; i < cmd_count && n < 256; i++)
-				found[n++] = &cmd_table[i];
+				if (!cmd_is_subcommand(&cmd_table[i]))
+					found[n++] = &cmd_table[i];
 		} else {
 			for (int i = 2; i < c->argc && n < 256; i++) {
 				const struct cmd_def *d = cmd_lookup(c->argv[i].ptr, c->argv[i].len);

@@ -15,6 +15,12 @@
 #include "commands.def"
 #undef CMD
 int getkeys_object(int argc, const struct resp_arg *argv, int *keys, int max);
+/* list/hash getkeys */
+int getkeys_lmpop(int argc, const struct resp_arg *argv, int *keys, int max);
+/* set/zset getkeys */
+int getkeys_numkeys1(int argc, const struct resp_arg *argv, int *keys, int max);
+int getkeys_store_numkeys2(int argc, const struct resp_arg *argv, int *keys, int max);
+/* end set/zset getkeys */
 int route_scan(int argc, const struct resp_arg *argv);
 int route_client(int argc, const struct resp_arg *argv);
 int route_config(int argc, const struct resp_arg *argv);
@@ -29,8 +35,9 @@ const struct cmd_def cmd_table[] = {
 const int cmd_count = sizeof(cmd_table) / sizeof(cmd_table[0]);
 
 /* Open-addressing index over lowercase names; 4x the table size. */
-#define INDEX_SIZE 1024
+#define INDEX_SIZE 2048
 static short name_index[INDEX_SIZE];
+static uint8_t *is_container;   /* per entry: has "name|sub" entries */
 static struct cmd_stat *stats;  /* nshards x cmd_count */
 
 static unsigned name_hash(const char *s, size_t n)
@@ -50,6 +57,15 @@ void cmd_setup(void)
 			h = (h + 1) & (INDEX_SIZE - 1);
 		name_index[h] = (short)i;
 	}
+	is_container = pcalloc((size_t)cmd_count, 1);
+	for (int i = 0; i < cmd_count; i++) {
+		const char *bar = strchr(cmd_table[i].name, '|');
+		if (!bar)
+			continue;
+		const struct cmd_def *p = cmd_lookup(cmd_table[i].name, (size_t)(bar - cmd_table[i].name));
+		if (p)
+			is_container[cmd_index(p)] = 1;
+	}
 	if (!stats)
 		stats = pcalloc((size_t)(nshards ? nshards : 1) * (size_t)cmd_count, sizeof(*stats));
 }
@@ -59,9 +75,31 @@ struct cmd_stat *cmd_stats(int shard)
 	return stats + (size_t)shard * (size_t)cmd_count;
 }
 
+int cmd_is_container(const struct cmd_def *d)
+{
+	return is_container[cmd_index(d)];
+}
+
+int cmd_is_subcommand(const struct cmd_def *d)
+{
+	return strchr(d->name, '|') != NULL;
+}
+
+const struct cmd_def *cmd_lookup_sub(const struct cmd_def *parent, const char *sub, size_t len)
+{
+	char name[64];
+	size_t pl = strlen(parent->name);
+	if (pl + 1 + len >= sizeof(name))
+		return NULL;
+	memcpy(name, parent->name, pl);
+	name[pl] = '|';
+	memcpy(name + pl + 1, sub, len);
+	return cmd_lookup(name, pl + 1 + len);
+}
+
 const struct cmd_def *cmd_lookup(const char *name, size_t len)
 {
-	if (len == 0 || len > 32)
+	if (len == 0 || len > 48)
 		return NULL;
 	unsigned h = name_hash(name, len) & (INDEX_SIZE - 1);
 	while (name_index[h] >= 0) {

@@ -18,10 +18,13 @@
 #include "loop.h"
 #include "stats.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #define MAX_STACK_KEYS 64
+
+int evict_before_write(struct shard *s);
 
 void exec_ctx_init(struct cmd_ctx *c, struct client *cl, const struct cmd_def *d, int argc,
 		   struct resp_arg *argv, struct rbuf *out)
@@ -42,6 +45,13 @@ void exec_ctx_init(struct cmd_ctx *c, struct client *cl, const struct cmd_def *d
 
 void exec_run(struct cmd_ctx *c)
 {
+	/* maxmemory is enforced where the command executes: this shard (or, under
+	 * a hold, this coordinator) evicts from the keys it owns. */
+	if (srv.maxmemory && (c->def->flags & CMD_DENYOOM) && evict_before_write(c->sh) < 0) {
+		cmd_stats(c->sh->id)[cmd_index(c->def)].rejected++;
+		reply_error(c->out, "OOM command not allowed when used memory > 'maxmemory'.");
+		return;
+	}
 	uint32_t errs = c->out->errors;
 	long long t0 = shard_ustime();
 	c->def->fn(c);
@@ -169,17 +179,33 @@ static int debug_allowed(struct client *cl)
 	return 0;
 }
 
-int evict_before_write(struct shard *s);
-
 int exec_command(struct client *cl, struct resp_cmd *cmd)
 {
 	struct shard *s = shard_self();
 	const struct cmd_def *d = cmd_lookup(cmd->argv[0].ptr, cmd->argv[0].len);
-	int inline_reply = !d || (d->arity > 0 ? cmd->argc != d->arity : cmd->argc < -d->arity);
+	const struct cmd_def *sub = NULL;
+	if (d && cmd->argc >= 2 && cmd_is_container(d))
+		sub = cmd_lookup_sub(d, cmd->argv[1].ptr, cmd->argv[1].len);
+	int bad_sub = d && cmd->argc >= 2 && cmd_is_container(d) && !sub;
+	if (sub)
+		d = sub;
+	int inline_reply = !d || bad_sub ||
+			   (d->arity > 0 ? cmd->argc != d->arity : cmd->argc < -d->arity);
 	if (inline_reply && cl->batch)
 		return EXEC_STALL;
 	if (!d) {
 		unknown_command(cl, cmd);
+		return EXEC_DONE;
+	}
+	if (bad_sub) {
+		char msg[256], up[48];
+		size_t n = strlen(d->name);
+		for (size_t i = 0; i <= n && i < sizeof(up); i++)
+			up[i] = (char)toupper((unsigned char)d->name[i]);
+		int sl = cmd->argv[1].len > 128 ? 128 : (int)cmd->argv[1].len;
+		snprintf(msg, sizeof(msg), "ERR unknown subcommand '%.*s'. Try %s HELP.", sl,
+			 cmd->argv[1].ptr, up);
+		reject(cl, NULL, msg);
 		return EXEC_DONE;
 	}
 	if (inline_reply) {
@@ -231,8 +257,6 @@ int exec_command(struct client *cl, struct resp_cmd *cmd)
 		deny = "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.";
 	else if (!(cl->flags & CL_AUTHED) && !(d->flags & CMD_NO_AUTH))
 		deny = "NOAUTH Authentication required.";
-	else if (srv.maxmemory && (d->flags & CMD_DENYOOM) && evict_before_write(s) < 0)
-		deny = "OOM command not allowed when used memory > 'maxmemory'.";
 	if (deny) {
 		if (keys != keys_stack)
 			pfree(keys);
