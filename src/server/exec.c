@@ -25,6 +25,7 @@
 #define MAX_STACK_KEYS 64
 
 int evict_before_write(struct shard *s);
+void latency_add_sample(const char *event, long long ms);
 
 void exec_ctx_init(struct cmd_ctx *c, struct client *cl, const struct cmd_def *d, int argc,
 		   struct resp_arg *argv, struct rbuf *out)
@@ -64,6 +65,9 @@ void exec_run(struct cmd_ctx *c)
 	c->sh->stats.commands++;
 	if (!(c->def->flags & CMD_SKIP_SLOWLOG))
 		stats_slowlog_maybe(c, dur);
+	/* LATENCY: Redis files slow fast-flagged commands under "fast-command". */
+	if (srv.latency_threshold > 0 && dur / 1000 >= srv.latency_threshold)
+		latency_add_sample((c->def->flags & CMD_FAST) ? "fast-command" : "command", dur / 1000);
 }
 
 static void unknown_command(struct client *cl, struct resp_cmd *cmd)
