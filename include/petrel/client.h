@@ -32,6 +32,8 @@ enum {
 	CL_KILLED        = 1 << 11,
 	CL_RECV_STOPPED  = 1 << 12, /* back-pressure: recv not re-armed */
 	CL_IN_INPUT      = 1 << 13, /* inside client_process_input (no re-entry) */
+	CL_MULTI         = 1 << 14, /* between MULTI and EXEC/DISCARD */
+	CL_DIRTY_EXEC    = 1 << 15, /* a command was rejected while queuing */
 };
 
 struct msg_exec;
@@ -70,6 +72,9 @@ struct client {
 	int refs;                       /* messages referring to us */
 	struct msg_exec *batch;         /* being built for one foreign shard */
 	int batch_to;
+
+	/* MULTI: queued commands (cmd_multi.c). */
+	struct multi_queue *mq;
 
 	/* Stats for CLIENT LIST. */
 	const char *last_cmd;

@@ -7,6 +7,7 @@
 #include <petrel/client.h>
 #include <petrel/db.h>
 #include <petrel/keyspace.h>
+#include <petrel/multi.h>
 #include <petrel/server.h>
 
 #include <string.h>
@@ -37,6 +38,7 @@ void cmd_quit(struct cmd_ctx *c)
 void cmd_reset(struct cmd_ctx *c)
 {
 	struct client *cl = c->cl;
+	multi_discard(cl);
 	cl->db = 0;
 	cl->resp = 2;
 	cl->out.resp = 2;

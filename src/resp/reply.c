@@ -39,6 +39,8 @@ void rbuf_reserve(struct rbuf *b, size_t extra)
 
 void rbuf_append(struct rbuf *b, const void *p, size_t n)
 {
+	if (!n)
+		return;         /* p may be NULL then (memcpy would be UB) */
 	rbuf_reserve(b, n);
 	memcpy(b->data + b->len, p, n);
 	b->len += n;

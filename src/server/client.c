@@ -20,6 +20,7 @@
 #include <petrel/exec.h>
 #include <petrel/alloc.h>
 #include <petrel/log.h>
+#include <petrel/multi.h>
 #include <petrel/server.h>
 #include <petrel/shard.h>
 
@@ -183,6 +184,7 @@ static void client_free(struct shard *s, struct client *cl)
 		rbuf_deinit(&cl->batch->out);
 		pfree(cl->batch);
 	}
+	multi_discard(cl);
 	resp_cmd_deinit(&cl->cmd);
 	rbuf_deinit(&cl->out);
 	rbuf_deinit(&cl->sending);

@@ -12,6 +12,7 @@
 #include <petrel/alloc.h>
 #include <petrel/hold.h>
 #include <petrel/log.h>
+#include <petrel/multi.h>
 #include <petrel/server.h>
 #include <petrel/slot.h>
 
@@ -24,6 +25,11 @@
 
 #define MAX_STACK_KEYS 64
 
+void cmd_exec(struct cmd_ctx *c);
+void cmd_discard(struct cmd_ctx *c);
+void cmd_multi(struct cmd_ctx *c);
+void cmd_quit(struct cmd_ctx *c);
+void cmd_reset(struct cmd_ctx *c);
 int evict_before_write(struct shard *s);
 void latency_add_sample(const char *event, long long ms);
 
@@ -104,6 +110,8 @@ static void unknown_command(struct client *cl, struct resp_cmd *cmd)
 
 static void reject(struct client *cl, const struct cmd_def *d, const char *msg)
 {
+	if (cl->flags & CL_MULTI)
+		cl->flags |= CL_DIRTY_EXEC;     /* EXEC will reply EXECABORT */
 	if (d)
 		cmd_stats(cl->shard)[cmd_index(d)].rejected++;
 	reply_error(&cl->out, msg);
@@ -123,8 +131,13 @@ struct rbuf *exec_out_begin(struct client *cl, struct rbuf *scratch)
 
 void exec_out_end(struct client *cl, struct rbuf *target, struct rbuf *scratch)
 {
-	if (scratch && target == scratch)
+	if (scratch && target == scratch) {
+		/* The command itself lifted OFF (RESET, CLIENT REPLY ON): its
+		 * reply goes out after all. */
+		if (!(cl->flags & (CL_REPLY_OFF | CL_REPLY_SKIP)) && scratch->len)
+			rbuf_append(&cl->out, scratch->data, scratch->len);
 		rbuf_deinit(scratch);
+	}
 	/* SKIP covers exactly the next command: CLIENT REPLY SKIP sets
 	 * SKIP_NEXT, which becomes SKIP for the following command. */
 	if (cl->flags & CL_REPLY_SKIP)
@@ -198,6 +211,8 @@ int exec_command(struct client *cl, struct resp_cmd *cmd)
 	if (inline_reply && cl->batch)
 		return EXEC_STALL;
 	if (!d) {
+		if (cl->flags & CL_MULTI)
+			cl->flags |= CL_DIRTY_EXEC;
 		unknown_command(cl, cmd);
 		return EXEC_DONE;
 	}
@@ -220,6 +235,37 @@ int exec_command(struct client *cl, struct resp_cmd *cmd)
 	}
 	cl->last_cmd = d->name;
 	cl->commands++;
+
+	/* MULTI: queue everything but the transaction controls. */
+	if ((cl->flags & CL_MULTI) && d->fn != cmd_exec && d->fn != cmd_discard &&
+	    d->fn != cmd_multi && d->fn != cmd_quit && d->fn != cmd_reset &&
+	    strcmp(d->name, "watch") != 0) {
+		if (cl->batch)
+			return EXEC_STALL;
+		if (d->flags & CMD_NO_MULTI) {
+			reject(cl, d, "ERR Command not allowed inside a transaction");
+			return EXEC_DONE;
+		}
+		if (!(cl->flags & CL_AUTHED) && !(d->flags & CMD_NO_AUTH)) {
+			reject(cl, d, "NOAUTH Authentication required.");
+			return EXEC_DONE;
+		}
+		multi_queue_add(cl, d, cmd->argc, cmd->argv);
+		rbuf_append(&cl->out, "+QUEUED\r\n", 9);
+		return EXEC_DONE;
+	}
+	if (d->fn == cmd_exec && (cl->flags & CL_MULTI) && !(cl->flags & CL_DIRTY_EXEC) &&
+	    nshards > 1) {
+		int ids[SHARD_MAX];
+		int n = multi_shards(cl, ids, SHARD_MAX);
+		int local = n == 0 || (n == 1 && ids[0] == s->id);
+		if (!local) {
+			if (cl->batch)
+				return EXEC_STALL;
+			hold_start(cl, d, cmd->argc, cmd->argv, n < 0 ? NULL : ids, n < 0 ? 0 : n);
+			return EXEC_WAIT;
+		}
+	}
 
 	/* Route: which shards hold the keys? */
 	int keys_stack[MAX_STACK_KEYS];
