@@ -12,6 +12,8 @@
 
 #include <string.h>
 
+extern int stats_monitors;
+
 void cmd_ping(struct cmd_ctx *c)
 {
 	if (c->argc > 2) {
@@ -39,6 +41,8 @@ void cmd_reset(struct cmd_ctx *c)
 {
 	struct client *cl = c->cl;
 	multi_discard(cl);
+	if (cl->flags & CL_MONITOR)
+		__atomic_sub_fetch(&stats_monitors, 1, __ATOMIC_RELAXED);
 	cl->db = 0;
 	cl->resp = 2;
 	cl->out.resp = 2;

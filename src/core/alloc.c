@@ -40,7 +40,7 @@ static void oom(size_t size)
 #define mi_calloc calloc
 #define mi_realloc realloc
 #define mi_free free
-#define mi_usable_size malloc_usable_size
+#define mi_usable_size(p) malloc_usable_size((void *)(p))
 #endif
 
 static inline void count(int64_t d)

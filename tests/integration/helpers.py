@@ -175,9 +175,21 @@ class RawConn:
         """Receive exactly len(expected) bytes and assert they are expected."""
         if isinstance(expected, str):
             expected = expected.encode()
-        got = self.recv_exact(len(expected), timeout)
-        assert got == expected, "expected %r, got %r" % (expected, got)
-        return got
+        n = len(expected)
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while True:
+            have = self.buf[:n]
+            # fail as soon as the bytes differ instead of waiting for more
+            if have != expected[:len(have)]:
+                raise AssertionError("expected %r, got %r" % (expected, self.buf[:n + 64]))
+            if len(have) == n:
+                self.buf = self.buf[n:]
+                return have
+            try:
+                self._fill(deadline)
+            except (socket.timeout, ConnectionClosed) as e:
+                raise AssertionError("expected %r, got only %r (%s)"
+                                     % (expected, self.buf, type(e).__name__))
 
     def read_reply_bytes(self, timeout=None):
         """The raw bytes of one complete RESP2/RESP3 reply."""

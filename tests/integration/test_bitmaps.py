@@ -5,7 +5,6 @@ Python models on seeded random data (Redis 7.0 range semantics).
 """
 import random
 
-import pytest
 
 SYNTAX = "ERR syntax error"
 NOTINT = "ERR value is not an integer or out of range"

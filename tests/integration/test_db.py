@@ -1,7 +1,6 @@
 """Databases: SELECT, SWAPDB, MOVE, FLUSHDB/FLUSHALL, DBSIZE, `databases`."""
 import pytest
 
-from helpers import wait_for
 
 NOTINT = "ERR value is not an integer or out of range"
 OUT_OF_RANGE = "ERR DB index is out of range"

@@ -251,8 +251,7 @@ def test_expired_key_not_visible_to_keys_or_scan(r):
         r.set("here", "v")
         time.sleep(0.1)
         assert r.keys("*") == ["here"]
-        cursor, keys = r.scan(0)
-        assert keys == ["here"] and cursor == 0
+        assert list(r.scan_iter(count=1000)) == ["here"]
         assert r.mget("gone", "here") == [None, "v"]
     finally:
         r.execute_command("DEBUG", "SET-ACTIVE-EXPIRE", "1")
@@ -331,7 +330,10 @@ def test_scan_full_iteration(r, call):
 
 
 def test_scan_empty_db(call):
-    assert call("SCAN", "0") == [b"0", []]
+    # a cursor may need several calls even when empty (petrel's cursors walk slots)
+    assert _full_scan(call) == []
+    cursor, keys = call("SCAN", "0")
+    assert cursor.isdigit() and keys == []
 
 
 def test_scan_match(r, call):
