@@ -1,0 +1,179 @@
+/* t_hll.c — HyperLogLog commands: PFADD, PFCOUNT, PFMERGE.
+ *
+ * An HLL is a string value holding Redis's exact HYLL bytes (src/ds/hll.c),
+ * so DUMP/RDB values move between petrel and Redis. Commands copy the bytes
+ * into a working buffer the ds functions may grow, then store the result back
+ * as a raw string.
+ *
+ * Thread: the owner (or holder) of the keys' shards.
+ */
+#include <petrel/alloc.h>
+#include <petrel/cmd.h>
+#include <petrel/config.h>
+#include <petrel/db.h>
+#include <petrel/ds/hll.h>
+#include <petrel/kv.h>
+
+#include <string.h>
+
+static const char ERR_NOT_HLL[] = "WRONGTYPE Key is not a valid HyperLogLog string value.";
+static const char ERR_CORRUPT[] = "INVALIDOBJ Corrupted HLL object detected";
+
+/* The HLL bytes of kv in a fresh working buffer, or NULL after replying. */
+static unsigned char *load(struct cmd_ctx *c, const struct kv *kv, size_t *len)
+{
+	if (kv_type(kv) != OBJ_STRING) {
+		reply_error(c->out, ERR_WRONGTYPE);
+		return NULL;
+	}
+	char num[24];
+	const char *p = kv_str(kv, len, num);
+	if (!hll_validate((const unsigned char *)p, *len, 0)) {
+		reply_error(c->out, ERR_NOT_HLL);
+		return NULL;
+	}
+	return pmemdup(p, *len);
+}
+
+/* Store the working buffer as key's value (raw string), keeping any TTL. */
+static void store(struct cmd_ctx *c, const struct resp_arg *key, struct kv **ref, struct kv *old,
+		  unsigned char *h, size_t len)
+{
+	struct sbuf *s = pmalloc(sizeof(*s) + len);
+	s->len = len;
+	memcpy(s->data, h, len);
+	struct kv *nkv = kv_create_ptr(key->ptr, key->len, OBJ_STRING, ENC_RAW, s,
+				       old ? kv_expire(old) : -1);
+	if (old)
+		db_overwrite(c, ref, nkv);
+	else
+		db_insert_at(c, ref, nkv);
+	db_modified(c, key->ptr, key->len);
+}
+
+static size_t sparse_max(void)
+{
+	return cfg.hll_sparse_max_bytes ? cfg.hll_sparse_max_bytes : HLL_SPARSE_MAX_BYTES_DEFAULT;
+}
+
+void cmd_pfadd(struct cmd_ctx *c)
+{
+	struct kv **ref;
+	struct kv *kv = db_write(c, &c->argv[1], &ref);
+	size_t len;
+	unsigned char *h = kv ? load(c, kv, &len) : hll_create(&len);
+	if (!h)
+		return;
+	int updated = kv == NULL;
+	for (int i = 2; i < c->argc; i++) {
+		int r = hll_add(&h, &len, (const unsigned char *)c->argv[i].ptr, c->argv[i].len, sparse_max());
+		if (r == HLL_ERR_INVALID) {
+			pfree(h);
+			reply_error(c->out, ERR_CORRUPT);
+			return;
+		}
+		updated |= r;
+	}
+	if (updated)
+		store(c, &c->argv[1], ref, kv, h, len);
+	pfree(h);
+	reply_int(c->out, updated);
+}
+
+void cmd_pfcount(struct cmd_ctx *c)
+{
+	if (c->argc == 2) {
+		struct kv **ref;
+		struct kv *kv = db_write(c, &c->argv[1], &ref);
+		if (!kv) {
+			reply_int(c->out, 0);
+			return;
+		}
+		size_t len;
+		unsigned char *h = load(c, kv, &len);
+		if (!h)
+			return;
+		uint64_t card;
+		if (hll_count(h, len, &card) == HLL_ERR_INVALID) {
+			pfree(h);
+			reply_error(c->out, ERR_CORRUPT);
+			return;
+		}
+		/* The count refreshed the cached cardinality in the header: keep it. */
+		char num[24];
+		size_t olen;
+		const char *old = kv_str(kv, &olen, num);
+		if (olen == len && memcmp(old, h, len) != 0 && kv_enc(kv) == ENC_RAW)
+			memcpy(((struct sbuf *)kv_ptr(kv))->data, h, len);
+		pfree(h);
+		reply_int(c->out, (long long)card);
+		return;
+	}
+	uint8_t *regs = pcalloc(HLL_REGISTERS, 1);
+	for (int i = 1; i < c->argc; i++) {
+		struct kv *kv = db_read(c, &c->argv[i]);
+		if (!kv)
+			continue;
+		size_t len;
+		unsigned char *h = load(c, kv, &len);
+		if (!h) {
+			pfree(regs);
+			return;
+		}
+		int r = hll_merge_registers(regs, h, len);
+		pfree(h);
+		if (r == HLL_ERR_INVALID) {
+			pfree(regs);
+			reply_error(c->out, ERR_CORRUPT);
+			return;
+		}
+	}
+	reply_int(c->out, (long long)hll_count_registers(regs));
+	pfree(regs);
+}
+
+void cmd_pfmerge(struct cmd_ctx *c)
+{
+	uint8_t *regs = pcalloc(HLL_REGISTERS, 1);
+	for (int i = 1; i < c->argc; i++) {
+		struct kv *kv = db_read(c, &c->argv[i]);
+		if (!kv)
+			continue;
+		size_t len;
+		unsigned char *h = load(c, kv, &len);
+		if (!h) {
+			pfree(regs);
+			return;
+		}
+		int r = hll_merge_registers(regs, h, len);
+		pfree(h);
+		if (r == HLL_ERR_INVALID) {
+			pfree(regs);
+			reply_error(c->out, ERR_CORRUPT);
+			return;
+		}
+	}
+	struct kv **ref;
+	struct kv *dst = db_write(c, &c->argv[1], &ref);
+	size_t len;
+	unsigned char *h;
+	if (dst) {
+		h = load(c, dst, &len);     /* validated above as a source already */
+		if (!h) {
+			pfree(regs);
+			return;
+		}
+	} else {
+		h = hll_create(&len);
+	}
+	if (hll_store_registers(&h, &len, regs) == HLL_ERR_INVALID) {
+		pfree(h);
+		pfree(regs);
+		reply_error(c->out, ERR_CORRUPT);
+		return;
+	}
+	store(c, &c->argv[1], ref, dst, h, len);
+	pfree(h);
+	pfree(regs);
+	reply_ok(c->out);
+}
