@@ -881,7 +881,7 @@ struct config_def config_table[] = {
 	NUM("stream-node-max-bytes", NULL, MOD, size_t, NS_SIZE, stream_node_max_bytes, 0, LONG_MAX, 4096,
 	    NUM_MEMORY),
 	NUM("stream-node-max-entries", NULL, MOD, long long, NS_LL, stream_node_max_entries, 0, LLONG_MAX, 100, 0),
-	NUM("hll-sparse-max-bytes", NULL, MOD, size_t, NS_SIZE, hll_sparse_max_bytes, 0, LONG_MAX, 3000,
+	NUM("hll-sparse-max-bytes", NULL, I, size_t, NS_SIZE, hll_sparse_max_bytes, 0, LONG_MAX, 3000,
 	    NUM_MEMORY),
 	BOOL("activerehashing", NULL, MOD, activerehashing, 1),
 	/* background work */
