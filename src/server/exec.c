@@ -24,6 +24,8 @@
 #include <string.h>
 
 #define MAX_STACK_KEYS 64
+#define BATCH_MAX_CMDS 32
+#define BATCH_MAX_BYTES (256 * 1024)
 
 void cmd_exec(struct cmd_ctx *c);
 void cmd_discard(struct cmd_ctx *c);
@@ -348,8 +350,11 @@ int exec_command(struct client *cl, struct resp_cmd *cmd)
 	if (remote) {
 		batch_append(cl, d, cmd, target);
 		exec_out_end(cl, NULL, NULL);
-		/* With replies suppressed, one command per batch keeps SKIP exact. */
-		if (cl->batch->discard) {
+		struct msg_exec *b = cl->batch;
+		/* Send now when replies are suppressed (one command per batch keeps
+		 * SKIP exact) or the batch is full: its replies come back whole,
+		 * outside the parse loop's per-command output back-pressure. */
+		if (b->discard || b->ncmds >= BATCH_MAX_CMDS || b->req.len >= BATCH_MAX_BYTES) {
 			exec_flush_batch(cl);
 			return EXEC_WAIT;
 		}
