@@ -170,6 +170,7 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	shard_clock_setup();
 	srv.start_ms = shard_mstime();
 	srv.lastsave = srv.start_ms / 1000;
 	srv.stat_reset_ms = srv.start_ms;

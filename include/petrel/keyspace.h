@@ -25,8 +25,10 @@ struct ks_table {
 	uint32_t expires;       /* keys with a TTL */
 };
 
+/* Tables are inline (not pointers): a lookup goes slot -> buckets without a
+ * cache miss on a separate table header. b == NULL: the slot has no table yet. */
 struct ks_db {
-	struct ks_table *t[SLOT_COUNT];
+	struct ks_table t[SLOT_COUNT];
 };
 
 extern struct ks_db **ks_dbs;
@@ -55,10 +57,16 @@ struct kv *ks_unlink(int db, unsigned slot, struct kv **ref);
 /* Set or clear a key's TTL in place (the kv may move). Returns the kv. */
 struct kv *ks_set_expire(int db, unsigned slot, struct kv **ref, long long expire);
 
+/* The slot's table, or NULL when it has none yet. */
+static inline struct ks_table *ks_table_of(int db, unsigned slot)
+{
+	struct ks_table *t = &ks_dbs[db]->t[slot];
+	return __atomic_load_n(&t->b, __ATOMIC_ACQUIRE) ? t : NULL;
+}
+
 static inline uint32_t ks_slot_count(int db, unsigned slot)
 {
-	struct ks_table *t = __atomic_load_n(&ks_dbs[db]->t[slot], __ATOMIC_ACQUIRE);
-	return t ? __atomic_load_n(&t->count, __ATOMIC_RELAXED) : 0;
+	return __atomic_load_n(&ks_dbs[db]->t[slot].count, __ATOMIC_RELAXED);
 }
 
 /* Visit kvs of a slot from cursor; stops after at least `count` visited

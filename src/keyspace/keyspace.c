@@ -41,13 +41,8 @@ void ks_teardown(void)
 	for (int i = 0; i < ks_ndbs; i++) {
 		for (unsigned s = 0; s < SLOT_COUNT; s++)
 			ks_flush_slot(i, s);
-		for (unsigned s = 0; s < SLOT_COUNT; s++) {
-			struct ks_table *t = ks_dbs[i]->t[s];
-			if (t) {
-				pfree(t->b);
-				pfree(t);
-			}
-		}
+		for (unsigned s = 0; s < SLOT_COUNT; s++)
+			pfree(ks_dbs[i]->t[s].b);
 		pfree(ks_dbs[i]);
 	}
 	pfree(ks_dbs);
@@ -85,12 +80,12 @@ uint64_t ks_hash(const char *key, size_t len)
 
 static struct ks_table *table(int db, unsigned slot, int create)
 {
-	struct ks_table *t = ks_dbs[db]->t[slot];
-	if (!t && create) {
-		t = pcalloc(1, sizeof(*t));
+	struct ks_table *t = &ks_dbs[db]->t[slot];
+	if (!t->b) {
+		if (!create)
+			return NULL;
 		t->mask = 3;
-		t->b = pcalloc(4, sizeof(struct kv *));
-		__atomic_store_n(&ks_dbs[db]->t[slot], t, __ATOMIC_RELEASE);
+		__atomic_store_n(&t->b, pcalloc(4, sizeof(struct kv *)), __ATOMIC_RELEASE);
 	}
 	return t;
 }
@@ -104,7 +99,7 @@ static inline int key_eq(const struct kv *kv, const char *key, size_t klen)
 
 struct kv *ks_find(int db, unsigned slot, const char *key, size_t klen, struct kv ***ref)
 {
-	struct ks_table *t = ks_dbs[db]->t[slot];
+	struct ks_table *t = ks_table_of(db, slot);
 	if (ref)
 		*ref = NULL;
 	if (!t)
@@ -124,7 +119,7 @@ struct kv *ks_find(int db, unsigned slot, const char *key, size_t klen, struct k
 
 void ks_insert_at(int db, unsigned slot, struct kv **ref, struct kv *kv)
 {
-	struct ks_table *t = ks_dbs[db]->t[slot];
+	struct ks_table *t = ks_table_of(db, slot);
 	if (!ref || !t || t->count >= t->mask + 1) {
 		ks_insert(db, slot, kv);        /* no table yet, or it must grow */
 		return;
@@ -174,7 +169,7 @@ void ks_insert(int db, unsigned slot, struct kv *kv)
 
 struct kv *ks_replace(int db, unsigned slot, struct kv **ref, struct kv *nkv)
 {
-	struct ks_table *t = ks_dbs[db]->t[slot];
+	struct ks_table *t = ks_table_of(db, slot);
 	struct kv *old = *ref;
 	nkv->next = old->next;
 	*ref = nkv;
@@ -192,7 +187,7 @@ static void maybe_shrink(struct ks_table *t)
 
 struct kv *ks_unlink(int db, unsigned slot, struct kv **ref)
 {
-	struct ks_table *t = ks_dbs[db]->t[slot];
+	struct ks_table *t = ks_table_of(db, slot);
 	struct kv *kv = *ref;
 	*ref = kv->next;
 	kv->next = NULL;
@@ -205,7 +200,7 @@ struct kv *ks_unlink(int db, unsigned slot, struct kv **ref)
 
 struct kv *ks_set_expire(int db, unsigned slot, struct kv **ref, long long expire)
 {
-	struct ks_table *t = ks_dbs[db]->t[slot];
+	struct ks_table *t = ks_table_of(db, slot);
 	struct kv *old = *ref;
 	int had = kv_has_expire(old);
 	struct kv *n = kv_with_expire(old, expire);    /* frees old if it moved */
@@ -238,7 +233,7 @@ static unsigned long rev_next(unsigned long v, unsigned long mask)
 unsigned long ks_scan_slot(int db, unsigned slot, unsigned long cursor, long count,
 			   ks_visit_fn fn, void *arg)
 {
-	struct ks_table *t = ks_dbs[db]->t[slot];
+	struct ks_table *t = ks_table_of(db, slot);
 	if (!t || !t->count)
 		return 0;
 	long seen = 0;
@@ -258,7 +253,7 @@ unsigned long ks_scan_slot(int db, unsigned slot, unsigned long cursor, long cou
 
 struct kv *ks_random_in_slot(int db, unsigned slot, uint64_t rnd)
 {
-	struct ks_table *t = ks_dbs[db]->t[slot];
+	struct ks_table *t = ks_table_of(db, slot);
 	if (!t || !t->count)
 		return NULL;
 	for (int tries = 0; tries < 1000; tries++) {
@@ -282,7 +277,7 @@ struct kv *ks_random_in_slot(int db, unsigned slot, uint64_t rnd)
 
 void ks_flush_slot(int db, unsigned slot)
 {
-	struct ks_table *t = ks_dbs[db]->t[slot];
+	struct ks_table *t = ks_table_of(db, slot);
 	if (!t || !t->count)
 		return;
 	for (uint32_t i = 0; i <= t->mask; i++) {
@@ -327,9 +322,7 @@ uint64_t ks_db_expires(int db)
 	uint64_t n = 0;
 	struct ks_db *d = ks_dbs[db];
 	for (unsigned s = 0; s < SLOT_COUNT; s++) {
-		struct ks_table *t = __atomic_load_n(&d->t[s], __ATOMIC_ACQUIRE);
-		if (t)
-			n += t->expires;
+		n += d->t[s].expires;
 	}
 	return n;
 }

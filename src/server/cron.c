@@ -72,7 +72,7 @@ static void active_expire(struct shard *s)
 			continue;
 		}
 		unsigned slot = s->expire_slot;
-		struct ks_table *t = ks_dbs[s->expire_db]->t[slot];
+		struct ks_table *t = ks_table_of(s->expire_db, slot);
 		if (shard_of_slot(slot) == s->id && t && t->expires) {
 			c.db = s->expire_db;
 			struct expire_arg a = {&c, slot, 0, 0};

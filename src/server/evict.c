@@ -73,7 +73,7 @@ static int evict_one(struct shard *s)
 			unsigned slot = (unsigned)(next_rand() & SLOT_MASK);
 			if (shard_of_slot(slot) != s->id)
 				continue;
-			struct ks_table *t = ks_dbs[db]->t[slot];
+			struct ks_table *t = ks_table_of(db, slot);
 			if (!t || !t->count || (vol && !t->expires))
 				continue;
 			struct kv *kv = ks_random_in_slot(db, slot, next_rand());
@@ -94,7 +94,7 @@ static int evict_one(struct shard *s)
 			for (unsigned slot = (unsigned)s->id; slot < SLOT_COUNT && !best; slot++) {
 				if (shard_of_slot(slot) != s->id)
 					continue;
-				struct ks_table *t = ks_dbs[db]->t[slot];
+				struct ks_table *t = ks_table_of(db, slot);
 				if (!t || !t->count || (vol && !t->expires))
 					continue;
 				for (uint32_t b = 0; b <= t->mask && !best; b++)

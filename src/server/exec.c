@@ -62,9 +62,9 @@ void exec_run(struct cmd_ctx *c)
 		return;
 	}
 	uint32_t errs = c->out->errors;
-	long long t0 = shard_ustime();
+	long long t0 = shard_ticks();
 	c->def->fn(c);
-	long long dur = shard_ustime() - t0;
+	long long dur = shard_ticks_to_us(shard_ticks() - t0);
 	struct cmd_stat *st = &cmd_stats(c->sh->id)[cmd_index(c->def)];
 	st->calls++;
 	st->usec += (uint64_t)dur;

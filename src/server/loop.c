@@ -51,6 +51,30 @@ long long shard_ustime(void)
 	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+static double us_per_tick = 1.0;
+
+void shard_clock_setup(void)
+{
+#if defined(__x86_64__)
+	/* Calibrate the TSC against the monotonic clock over ~20 ms. */
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	long long t0 = shard_ticks();
+	do
+		clock_gettime(CLOCK_MONOTONIC, &b);
+	while ((b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec) < 20000000LL);
+	long long t1 = shard_ticks();
+	double ns = (double)((b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec));
+	if (t1 > t0)
+		us_per_tick = ns / 1000.0 / (double)(t1 - t0);
+#endif
+}
+
+long long shard_ticks_to_us(long long ticks)
+{
+	return (long long)((double)ticks * us_per_tick);
+}
+
 struct io_uring_sqe *loop_sqe(struct shard *s)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&s->ring);

@@ -72,7 +72,7 @@ static void test_keyspace_insert_find_unlink(void **state)
 	assert_int_equal(ks_slot_count(0, s), NKEYS);
 	assert_int_equal(ks_db_keys(0), NKEYS);
 	assert_int_equal(ks_db_keys(1), 0);
-	struct ks_table *t = ks_dbs[0]->t[s];
+	struct ks_table *t = ks_table_of(0, s);
 	assert_true(t->mask + 1 >= NKEYS);      /* grew: load factor <= 1 */
 	for (int i = 0; i < NKEYS; i++) {
 		struct kv *kv = find(0, i, NULL);
