@@ -57,6 +57,7 @@ struct conn {
 	bool dirty;              /* requests appended, SEND not posted yet */
 	bool stamp;              /* closed loop: stamp start times at submit */
 	bool recycle;            /* -k 0: reconnect once the SEND completes */
+	bool dead;               /* --cluster: its node owns no slot any more */
 	int node;                /* cluster node, else 0 */
 	uint32_t slot_cursor;
 	char *rx;
@@ -86,6 +87,7 @@ struct loop {
 	uint32_t cap;            /* in-flight requests per connection */
 	int cycle, mix_pos;      /* --ratio position */
 	uint64_t inflight;       /* requests sent, not answered */
+	int live;                /* connections not dead */
 	struct rng rng;
 	uint64_t seqkey;
 	int *dirty;
@@ -249,8 +251,16 @@ static void append_request(struct loop *L, struct conn *c, uint32_t kind, uint64
 			put_rand12(p + m->rand_off[i], keygen_next(L->run->kg, &L->rng, &L->seqkey));
 		if (m->ntag) {
 			int slot = cluster_next_slot(L->run->cl, c->node, &c->slot_cursor);
-			if (slot < 0)
+			if (slot < 0) {
+				/* Its node lost all its slots: this request will be
+				 * MOVED (and sent again elsewhere); the connection
+				 * takes no more. */
 				slot = 0;
+				if (!c->dead) {
+					c->dead = true;
+					L->live--;
+				}
+			}
 			for (int i = 0; i < m->ntag; i++)
 				memcpy(p + m->tag_off[i] + 1, L->run->cl->tags[slot], 3);
 		}
@@ -266,7 +276,7 @@ static void append_request(struct loop *L, struct conn *c, uint32_t kind, uint64
 /* Closed loop: sends the next batch. False when there is nothing left. */
 static bool issue_batch(struct loop *L, struct conn *c)
 {
-	if (c->send_posted || c->state != CS_READY)
+	if (c->send_posted || c->state != CS_READY || c->dead)
 		return false;
 	int n = claim(L, L->cfg->pipeline);
 	if (n == 0)
@@ -450,7 +460,7 @@ static uint64_t schedule(struct loop *L)
 	int scanned = 0;
 	while (L->sched < due && scanned < L->n) {
 		struct conn *c = &L->conns[L->rr];
-		if (c->state != CS_READY || c->send_posted || c->qt - c->qh >= L->cap) {
+		if (c->state != CS_READY || c->send_posted || c->dead || c->qt - c->qh >= L->cap) {
 			L->rr = (L->rr + 1) % L->n;
 			scanned++;
 			continue;
@@ -556,6 +566,7 @@ static void loop_init(struct loop *L, struct worker *w)
 	L->cfg = r->cfg;
 	L->test = r->test;
 	L->n = w->nclients;
+	L->live = L->n;
 	L->rate_mode = L->cfg->rate > 0;
 	L->cap = (uint32_t)L->cfg->pipeline;
 	L->cycle = L->test->ntmpl > 1 ? L->test->weight[0] + L->test->weight[1] : 1;
@@ -652,7 +663,8 @@ void *worker_main(void *arg)
 		if (L.rate_mode)
 			timeout = schedule(&L);
 		if (L.inflight == 0 && L.ndirty == 0) {
-			bool more = !L.exhausted && !atomic_load_explicit(&r->stop, memory_order_relaxed);
+			bool more = !L.exhausted && L.live > 0 &&
+				    !atomic_load_explicit(&r->stop, memory_order_relaxed);
 			if (!more)
 				break;
 			if (!L.rate_mode) {

@@ -297,10 +297,10 @@ static void run_argv(struct app *a, const char *title, int argc, const char **ar
 	struct test t;
 	for (int i = 0; i < argc; i++)
 		lens[i] = strlen(argv[i]);
-	test_init_argv(&t, title, argc, argv, lens, a->cfg.randomkeys, a->cfg.cluster);
+	wl_init_argv(&t, title, argc, argv, lens, a->cfg.randomkeys, a->cfg.cluster);
 	t.datasize = a->cfg.datasize;
 	bench(a, &t);
-	test_free(&t);
+	wl_free(&t);
 }
 
 static void run_suite(struct app *a, const char *data)
@@ -322,21 +322,21 @@ static void run_suite(struct app *a, const char *data)
 		size_t sl[] = {3, strlen(key), strlen(data)}, gl[] = {3, strlen(key)};
 		char title[64];
 		snprintf(title, sizeof(title), "SET:GET %d:%d", cfg->ratio_set, cfg->ratio_get);
-		test_init_argv(&s, title, 3, sv, sl, cfg->randomkeys, cfg->cluster);
-		test_init_argv(&g, "GET", 2, gv, gl, cfg->randomkeys, cfg->cluster);
-		test_add_kind(&s, &g, cfg->ratio_set, cfg->ratio_get, "SET", "GET");
+		wl_init_argv(&s, title, 3, sv, sl, cfg->randomkeys, cfg->cluster);
+		wl_init_argv(&g, "GET", 2, gv, gl, cfg->randomkeys, cfg->cluster);
+		wl_add_kind(&s, &g, cfg->ratio_set, cfg->ratio_get, "SET", "GET");
 		s.datasize = cfg->datasize;
 		bench(a, &s);
-		test_free(&s);
-		test_free(&g);
+		wl_free(&s);
+		wl_free(&g);
 		return;
 	}
 	if (selected(cfg, "ping_inline") || selected(cfg, "ping")) {
 		struct test t;
-		test_init_raw(&t, "PING_INLINE", "PING\r\n", 6);
+		wl_init_raw(&t, "PING_INLINE", "PING\r\n", 6);
 		t.datasize = cfg->datasize;
 		bench(a, &t);
-		test_free(&t);
+		wl_free(&t);
 	}
 	if (selected(cfg, "ping_mbulk") || selected(cfg, "ping"))
 		run_argv(a, "PING_MBULK", 1, (const char *[]){"PING"});
@@ -434,15 +434,41 @@ static void run_command(struct app *a)
 	}
 	do {
 		struct test t;
-		test_init_argv(&t, title, argc, argv, lens, cfg->randomkeys, cfg->cluster);
+		wl_init_argv(&t, title, argc, argv, lens, cfg->randomkeys, cfg->cluster);
 		t.datasize = (long long)t.tmpl[0].len;
 		bench(a, &t);
-		test_free(&t);
+		wl_free(&t);
 	} while (cfg->loop);
 	free(title);
 	free(stdin_data);
 	free(argv);
 	free(lens);
+}
+
+static void app_free(struct app *a)
+{
+	for (int i = 0; i < a->nresults; i++) {
+		struct result *r = &a->results[i];
+		hist_free(&r->hist);
+		for (int k = 0; k < KIND_MAX; k++)
+			if (r->khist[k].counts)
+				hist_free(&r->khist[k]);
+		free(r->title);
+	}
+	free(a->results);
+	for (int i = 0; i < a->rc.nservers; i++) {
+		free(a->rc.servers[i].name);
+		free(a->rc.servers[i].save);
+		free(a->rc.servers[i].appendonly);
+	}
+	free(a->rc.servers);
+	if (a->cl) {
+		cluster_free(a->cl);
+		free(a->cl);
+	}
+	free(a->prefix);
+	endpoint_free(&a->ep);
+	args_free(&a->cfg);
 }
 
 int main(int argc, char **argv)
@@ -453,8 +479,10 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	args_defaults(&a.cfg);
 	int code;
-	if (args_parse(&a.cfg, argc, argv, stdout, stderr, &code))
+	if (args_parse(&a.cfg, argc, argv, stdout, stderr, &code)) {
+		args_free(&a.cfg);
 		return code;
+	}
 	struct bench_config *cfg = &a.cfg;
 	if (!cfg->seed_set)
 		cfg->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ now_ns();
@@ -511,7 +539,7 @@ int main(int argc, char **argv)
 		       cfg->clients);
 		fflush(stdout);
 		struct test t;
-		test_init_raw(&t, "IDLE", "", 0);
+		wl_init_raw(&t, "IDLE", "", 0);
 		struct result r;
 		run_test(&a, &t, &r);
 		return 0;
@@ -532,5 +560,6 @@ int main(int argc, char **argv)
 		free(data);
 	}
 	fflush(stdout);
+	app_free(&a);
 	return 0;
 }

@@ -28,6 +28,8 @@ int endpoint_init(struct endpoint *ep, const char *host, int port, const char *p
 	}
 	struct addrinfo hints = {0}, *res = NULL;
 	char portstr[16];
+	if (!host)
+		host = "127.0.0.1";
 	snprintf(portstr, sizeof(portstr), "%d", port);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -40,9 +42,10 @@ int endpoint_init(struct endpoint *ep, const char *host, int port, const char *p
 	memcpy(&ep->addr, res->ai_addr, res->ai_addrlen);
 	ep->addrlen = res->ai_addrlen;
 	freeaddrinfo(res);
-	size_t n = strlen(host) + 16;
-	ep->name = malloc(n);
-	snprintf(ep->name, n, "%s:%d", host, port);
+	size_t hl = strlen(host);
+	ep->name = malloc(hl + 16);
+	memcpy(ep->name, host, hl);
+	snprintf(ep->name + hl, 16, ":%d", port);
 	ep->ip = strdup(host);
 	ep->port = port;
 	return 0;

@@ -35,7 +35,7 @@ static void tmpl_scan(struct tmpl *m, bool rand_keys, bool cluster)
 		m->ntag = find_all(m->buf, m->len, "{tag}", 5, &m->tag_off);
 }
 
-int test_init_argv(struct test *t, const char *title, int argc, const char *const *argv,
+int wl_init_argv(struct test *t, const char *title, int argc, const char *const *argv,
 		   const size_t *lens, bool rand_keys, bool cluster)
 {
 	memset(t, 0, sizeof(*t));
@@ -49,7 +49,7 @@ int test_init_argv(struct test *t, const char *title, int argc, const char *cons
 	return 0;
 }
 
-int test_init_raw(struct test *t, const char *title, const char *raw, size_t len)
+int wl_init_raw(struct test *t, const char *title, const char *raw, size_t len)
 {
 	memset(t, 0, sizeof(*t));
 	t->title = strdup(title);
@@ -62,7 +62,7 @@ int test_init_raw(struct test *t, const char *title, const char *raw, size_t len
 	return 0;
 }
 
-int test_add_kind(struct test *dst, struct test *src, int w0, int w1, const char *n0,
+int wl_add_kind(struct test *dst, struct test *src, int w0, int w1, const char *n0,
 		  const char *n1)
 {
 	if (dst->ntmpl != 1 || src->ntmpl != 1)
@@ -77,7 +77,7 @@ int test_add_kind(struct test *dst, struct test *src, int w0, int w1, const char
 	return 0;
 }
 
-void test_free(struct test *t)
+void wl_free(struct test *t)
 {
 	for (int i = 0; i < KIND_MAX; i++) {
 		free(t->tmpl[i].buf);

@@ -30,14 +30,14 @@ struct test {
 
 /* Builds a test from argv (RESP multibulk). `patch` turns on the search for
  * __rand_int__ (only with -r, as redis-benchmark) and {tag} (cluster). */
-int test_init_argv(struct test *t, const char *title, int argc, const char *const *argv,
+int wl_init_argv(struct test *t, const char *title, int argc, const char *const *argv,
 		   const size_t *lens, bool rand_keys, bool cluster);
 /* The inline "PING\r\n" test. */
-int test_init_raw(struct test *t, const char *title, const char *raw, size_t len);
-void test_free(struct test *t);
+int wl_init_raw(struct test *t, const char *title, const char *raw, size_t len);
+void wl_free(struct test *t);
 
 /* Appends the 2nd kind of request to make a --ratio test. */
-int test_add_kind(struct test *dst, struct test *src, int weight_first, int weight_second,
+int wl_add_kind(struct test *dst, struct test *src, int weight_first, int weight_second,
 		  const char *name_first, const char *name_second);
 
 /* --- keys ---------------------------------------------------------------- */
