@@ -56,6 +56,7 @@ struct client {
 	size_t qlen, qpos, qcap;
 	size_t qneed;                   /* parse again only when qlen-qpos >= this */
 	size_t qpeak;
+	char *landing;                  /* one-shot recv target (fallback path) */
 	struct resp_cmd cmd;
 
 	/* Output: replies append to `out`; `sending` is on the wire. */

@@ -104,6 +104,9 @@ struct shard {
 	unsigned nbufs, bufsize;
 	int use_bufring;
 	int fast_ring;                  /* SINGLE_ISSUER+DEFER_TASKRUN in effect */
+	int accept_single;              /* multishot accept unavailable: one-shot */
+	int accept_paused;              /* out of fds: re-arm accept from cron */
+	struct __kernel_timespec timer_ts;
 
 	long long now_ms;               /* cached per loop turn */
 	long long next_cron_ms;

@@ -97,11 +97,11 @@ static void arm_recv(struct shard *s, struct client *cl)
 		sqe->flags |= IOSQE_BUFFER_SELECT;
 		sqe->buf_group = 0;
 	} else {
-		if (cl->qcap - cl->qlen < RECV_CHUNK) {
-			cl->qcap = cl->qlen + RECV_CHUNK * 2;
-			cl->qbuf = prealloc(cl->qbuf, cl->qcap);
-		}
-		io_uring_prep_recv(sqe, cl->fd, cl->qbuf + cl->qlen, cl->qcap - cl->qlen, 0);
+		/* One-shot recv into the client's own landing buffer, never into
+		 * qbuf: qbuf may be compacted or grown while the recv is in flight. */
+		if (!cl->landing)
+			cl->landing = pmalloc(RECV_CHUNK);
+		io_uring_prep_recv(sqe, cl->fd, cl->landing, RECV_CHUNK, 0);
 	}
 	io_uring_sqe_set_data64(sqe, loop_tag(cl, TAG_RECV));
 	cl->recv_armed = 1;
@@ -190,6 +190,7 @@ static void client_free(struct shard *s, struct client *cl)
 	rbuf_deinit(&cl->out);
 	rbuf_deinit(&cl->sending);
 	pfree(cl->qbuf);
+	pfree(cl->landing);
 	pfree(cl->name);
 	loop_forget_client(s, cl);
 	pfree(cl);
@@ -410,7 +411,7 @@ void client_on_recv(struct shard *s, struct client *cl, struct io_uring_cqe *cqe
 		append_input(cl, s->bufs + (size_t)bid * s->bufsize, (size_t)res);
 		loop_return_buffer(s, bid);
 	} else if (res > 0) {
-		cl->qlen += (size_t)res;
+		append_input(cl, cl->landing, (size_t)res);
 	}
 	if (cl->flags & CL_CLOSING) {
 		maybe_free(s, cl);

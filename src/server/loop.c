@@ -114,10 +114,22 @@ void loop_return_buffer(struct shard *s, unsigned bid)
 	io_uring_buf_ring_advance(s->bufring, 1);
 }
 
+/* PETREL_URING_FALLBACK=1 in the environment makes every shard take the
+ * paths used on kernels without the newer io_uring features (plain ring,
+ * one-shot recv into the query buffer, one-shot accept): the tests run the
+ * server that way too, so the fallbacks stay correct. */
+static int force_fallback(void)
+{
+	const char *e = getenv("PETREL_URING_FALLBACK");
+	return e && *e && strcmp(e, "0") != 0;
+}
+
 static int ring_init(struct shard *s)
 {
 	struct io_uring_params p;
 	memset(&p, 0, sizeof(p));
+	if (force_fallback())
+		return io_uring_queue_init_params(1024, &s->ring, &p);
 	p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
 	int e = io_uring_queue_init_params(1024, &s->ring, &p);
 	if (e == 0) {
@@ -130,6 +142,10 @@ static int ring_init(struct shard *s)
 
 static void bufring_init(struct shard *s)
 {
+	if (force_fallback()) {
+		s->accept_single = 1;
+		return;
+	}
 	s->nbufs = 256;
 	s->bufsize = 16384;
 	size_t rsize = s->nbufs * sizeof(struct io_uring_buf);
@@ -179,7 +195,10 @@ int shard_setup(int n)
 static void arm_accept(struct shard *s, int li)
 {
 	struct io_uring_sqe *sqe = loop_sqe(s);
-	io_uring_prep_multishot_accept(sqe, srv.listeners[li].fd, NULL, NULL, SOCK_CLOEXEC);
+	if (s->accept_single)
+		io_uring_prep_accept(sqe, srv.listeners[li].fd, NULL, NULL, SOCK_CLOEXEC);
+	else
+		io_uring_prep_multishot_accept(sqe, srv.listeners[li].fd, NULL, NULL, SOCK_CLOEXEC);
 	io_uring_sqe_set_data64(sqe, ((uint64_t)li << 3) | TAG_ACCEPT);
 }
 
@@ -190,19 +209,17 @@ static void arm_wake(struct shard *s)
 	io_uring_sqe_set_data64(sqe, TAG_WAKE);
 }
 
-static struct __kernel_timespec timer_ts;
-
 static void arm_timer(struct shard *s)
 {
 	int hz = srv.hz > 0 ? srv.hz : 10;
-	timer_ts.tv_sec = 0;
-	timer_ts.tv_nsec = 1000000000LL / hz;
+	s->timer_ts.tv_sec = 0;
+	s->timer_ts.tv_nsec = 1000000000LL / hz;
 	if (hz == 1) {
-		timer_ts.tv_sec = 1;
-		timer_ts.tv_nsec = 0;
+		s->timer_ts.tv_sec = 1;
+		s->timer_ts.tv_nsec = 0;
 	}
 	struct io_uring_sqe *sqe = loop_sqe(s);
-	io_uring_prep_timeout(sqe, &timer_ts, 0, 0);
+	io_uring_prep_timeout(sqe, &s->timer_ts, 0, 0);
 	io_uring_sqe_set_data64(sqe, TAG_TIMER);
 }
 
@@ -218,10 +235,23 @@ static int pick_shard(void)
 
 static void on_accept(struct shard *s, int li, struct io_uring_cqe *cqe)
 {
-	if (!(cqe->flags & IORING_CQE_F_MORE) && !s->stopping)
+	int rearm = !(cqe->flags & IORING_CQE_F_MORE) && !s->stopping;
+	if (cqe->res == -EINVAL && !s->accept_single) {
+		/* Kernel without multishot accept: fall back to one-shot. */
+		log_notice("io_uring: multishot accept unavailable, using one-shot accept");
+		s->accept_single = 1;
+	} else if (cqe->res == -EMFILE || cqe->res == -ENFILE || cqe->res == -ENOBUFS ||
+		   cqe->res == -ENOMEM) {
+		/* Out of descriptors or memory: retry from cron, not in a tight loop. */
+		log_warning("Accepting client connection: %s", strerror(-cqe->res));
+		if (rearm)
+			s->accept_paused = 1;
+		return;
+	}
+	if (rearm)
 		arm_accept(s, li);
 	if (cqe->res < 0) {
-		if (cqe->res != -ECANCELED)
+		if (cqe->res != -ECANCELED && cqe->res != -EINVAL)
 			log_warning("Accepting client connection: %s", strerror(-cqe->res));
 		return;
 	}
@@ -311,6 +341,11 @@ static void handle_cqe(struct shard *s, struct io_uring_cqe *cqe)
 		if (!s->stopping) {
 			cron_run(s);
 			arm_timer(s);
+			if (s->accept_paused) {
+				s->accept_paused = 0;
+				for (int i = 0; i < srv.nlisteners; i++)
+					arm_accept(s, i);
+			}
 		}
 		break;
 	default:
@@ -397,9 +432,10 @@ int shard_start(void)
 			return r;
 		}
 	}
-	log_notice("io_uring: SINGLE_ISSUER+DEFER_TASKRUN %s, multishot recv with provided buffers %s",
+	log_notice("io_uring: SINGLE_ISSUER+DEFER_TASKRUN %s, multishot recv with provided buffers %s, multishot accept %s",
 		   shards[0].fast_ring ? "on" : "unavailable (fallback: default ring setup)",
-		   shards[0].use_bufring ? "on" : "unavailable (fallback: one-shot recv)");
+		   shards[0].use_bufring ? "on" : "unavailable (fallback: one-shot recv)",
+		   shards[0].accept_single ? "off (fallback: one-shot accept)" : "on");
 	return 0;
 }
 
