@@ -43,7 +43,9 @@ static void expire_visit(void *arg, struct kv *kv)
 	a->expired++;
 }
 
-static void active_expire(struct shard *s)
+/* One active-expiry pass of shard s within its time budget (also for tests). */
+void active_expire(struct shard *s);
+void active_expire(struct shard *s)
 {
 	if (!__atomic_load_n(&debug_active_expire, __ATOMIC_RELAXED))
 		return;
