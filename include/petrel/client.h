@@ -37,6 +37,8 @@ enum {
 };
 
 struct msg_exec;
+struct pubsub_client;
+struct watch_token;
 
 struct client {
 	uint64_t id;
@@ -76,6 +78,11 @@ struct client {
 
 	/* MULTI: queued commands (cmd_multi.c). */
 	struct multi_queue *mq;
+
+	/* Pub/Sub: what this client subscribed to (src/server/pubsub.c); NULL
+	 * until its first subscription. */
+	struct pubsub_client *ps;
+	struct watch_token *watch;      /* WATCH state (watch.c) */
 
 	/* Stats for CLIENT LIST. */
 	const char *last_cmd;

@@ -45,6 +45,7 @@ enum {
 	CMD_ALLSHARDS   = 1 << 24,  /* needs every shard held (KEYS, FLUSHALL, ...) */
 	CMD_CLIENT      = 1 << 25,  /* needs the client struct: always inline */
 	CMD_MOVABLE     = 1 << 26,  /* key positions computed by getkeys */
+	CMD_COORD       = 1 << 27,  /* runs on the client's shard, holding its keys' shards */
 };
 
 struct cmd_def {

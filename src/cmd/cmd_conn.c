@@ -8,6 +8,8 @@
 #include <petrel/db.h>
 #include <petrel/keyspace.h>
 #include <petrel/multi.h>
+#include <petrel/pubsub.h>
+#include <petrel/watch.h>
 #include <petrel/server.h>
 
 #include <string.h>
@@ -18,6 +20,16 @@ void cmd_ping(struct cmd_ctx *c)
 {
 	if (c->argc > 2) {
 		reply_error(c->out, "ERR wrong number of arguments for 'ping' command");
+		return;
+	}
+	/* Pub/Sub: a RESP2 subscriber gets [pong, <arg or "">]. */
+	if (c->cl && c->cl->resp == 2 && pubsub_client_active(c->cl)) {
+		reply_array(c->out, 2);
+		reply_bulk(c->out, "pong", 4);
+		if (c->argc == 2)
+			reply_bulk(c->out, c->argv[1].ptr, c->argv[1].len);
+		else
+			reply_bulk(c->out, "", 0);
 		return;
 	}
 	if (c->argc == 2)
@@ -41,6 +53,8 @@ void cmd_reset(struct cmd_ctx *c)
 {
 	struct client *cl = c->cl;
 	multi_discard(cl);
+	pubsub_client_reset(c->sh, cl);  /* Pub/Sub: RESET leaves every subscription */
+	watch_release(cl);
 	if (cl->flags & CL_MONITOR)
 		__atomic_sub_fetch(&stats_monitors, 1, __ATOMIC_RELAXED);
 	cl->db = 0;

@@ -9,6 +9,7 @@
 #include <petrel/keyspace.h>
 #include <petrel/server.h>
 #include <petrel/shard.h>
+#include <petrel/watch.h>
 
 #include <limits.h>
 
@@ -30,6 +31,7 @@ static int flush_mode(struct cmd_ctx *c)
 
 static void flush_db(int db)
 {
+	watch_touch_db(db);     /* before: only keys that exist count */
 	for (unsigned s = 0; s < SLOT_COUNT; s++)
 		ks_flush_slot(db, s);
 }
@@ -77,7 +79,11 @@ void cmd_swapdb(struct cmd_ctx *c)
 		return;
 	}
 	if (a != b) {
+		watch_touch_db((int)a);
+		watch_touch_db((int)b);
 		ks_swap((int)a, (int)b);
+		watch_touch_db((int)a);
+		watch_touch_db((int)b);
 		__atomic_add_fetch(&srv.dirty, 1, __ATOMIC_RELAXED);
 	}
 	reply_ok(c->out);

@@ -9,6 +9,7 @@
 #include <petrel/exec.h>
 #include <petrel/shard.h>
 #include <petrel/slot.h>
+#include <petrel/watch.h>
 
 #include <string.h>
 
@@ -105,6 +106,25 @@ void cmd_discard(struct cmd_ctx *c)
 		return;
 	}
 	multi_discard(c->cl);
+	watch_release(c->cl);
+	reply_ok(c->out);
+}
+
+void cmd_watch(struct cmd_ctx *c)
+{
+	if (c->cl->flags & CL_MULTI) {
+		reply_error(c->out, "ERR WATCH inside MULTI is not allowed");
+		return;
+	}
+	/* Runs on the client's shard holding every key's shard (CMD_COORD). */
+	for (int i = 1; i < c->argc; i++)
+		watch_key(c->cl, c->db, c->argv[i].ptr, c->argv[i].len);
+	reply_ok(c->out);
+}
+
+void cmd_unwatch(struct cmd_ctx *c)
+{
+	watch_release(c->cl);
 	reply_ok(c->out);
 }
 
@@ -117,9 +137,18 @@ void cmd_exec(struct cmd_ctx *c)
 	}
 	if (cl->flags & CL_DIRTY_EXEC) {
 		multi_discard(cl);
+		watch_release(cl);
 		reply_error(c->out, "EXECABORT Transaction discarded because of previous errors.");
 		return;
 	}
+	if (watch_is_dirty(cl)) {
+		/* A watched key changed: run nothing. */
+		multi_discard(cl);
+		watch_release(cl);
+		reply_null_array(c->out);
+		return;
+	}
+	watch_release(cl);
 	struct multi_queue *q = cl->mq;
 	cl->mq = NULL;
 	cl->flags &= ~CL_MULTI;

@@ -7,6 +7,7 @@
 #include <petrel/client.h>
 #include <petrel/server.h>
 #include <petrel/shard.h>
+#include <petrel/watch.h>
 
 #include <errno.h>
 #include <math.h>
@@ -33,6 +34,7 @@ struct kv *db_find(struct cmd_ctx *c, const char *key, size_t klen, struct kv **
 		return NULL;
 	if (db_is_expired(kv, c->now)) {
 		ks_unlink(c->db, slot, link);
+		watch_touch(c->db, key, klen);
 		c->sh->stats.expired_keys++;
 		db_expired_hook(c, key, klen);
 		kv_free(kv);
@@ -152,6 +154,7 @@ void db_unlink(struct cmd_ctx *c, struct kv **ref)
 {
 	size_t klen;
 	const char *k = kv_key(*ref, &klen);
+	watch_touch(c->db, k, klen);  /* eviction and deletions reach WATCH here */
 	struct kv *kv = ks_unlink(c->db, slot_of(k, klen), ref);
 	kv_free(kv);
 }
@@ -183,9 +186,7 @@ int db_check_type(struct cmd_ctx *c, const struct kv *kv, int type)
 
 void db_modified(struct cmd_ctx *c, const char *key, size_t klen)
 {
-	(void)key;
-	(void)klen;
-	(void)c;
+	watch_touch(c->db, key, klen);
 	__atomic_add_fetch(&srv.dirty, 1, __ATOMIC_RELAXED);
 }
 

@@ -205,7 +205,10 @@ static inline unsigned dense_get(const unsigned char *regs, long i)
 {
 	unsigned long byte = (unsigned long)i * HLL_BITS / 8;
 	unsigned fb = (unsigned)((unsigned long)i * HLL_BITS & 7), fb8 = 8 - fb;
-	unsigned b0 = regs[byte], b1 = regs[byte + 1];
+	unsigned b0 = regs[byte];
+	/* The next byte only when the register spans two: the last register
+	 * (bits 2..7 of the last byte) must not read past the buffer. */
+	unsigned b1 = fb > 8 - HLL_BITS ? regs[byte + 1] : 0;
 	return ((b0 >> fb) | (b1 << fb8)) & HLL_REGISTER_MAX;
 }
 
@@ -215,8 +218,10 @@ static inline void dense_set(unsigned char *regs, long i, unsigned val)
 	unsigned fb = (unsigned)((unsigned long)i * HLL_BITS & 7), fb8 = 8 - fb;
 	regs[byte] &= (unsigned char)~(HLL_REGISTER_MAX << fb);
 	regs[byte] |= (unsigned char)(val << fb);
-	regs[byte + 1] &= (unsigned char)~(HLL_REGISTER_MAX >> fb8);
-	regs[byte + 1] |= (unsigned char)(val >> fb8);
+	if (fb > 8 - HLL_BITS) {
+		regs[byte + 1] &= (unsigned char)~(HLL_REGISTER_MAX >> fb8);
+		regs[byte + 1] |= (unsigned char)(val >> fb8);
+	}
 }
 
 unsigned hll_dense_get(const unsigned char *hll, long index)

@@ -22,6 +22,8 @@
 #include <petrel/alloc.h>
 #include <petrel/log.h>
 #include <petrel/multi.h>
+#include <petrel/pubsub.h>
+#include <petrel/watch.h>
 #include <petrel/server.h>
 #include <petrel/shard.h>
 
@@ -186,6 +188,9 @@ static void client_free(struct shard *s, struct client *cl)
 		pfree(cl->batch);
 	}
 	multi_discard(cl);
+	/* Pub/Sub: leave every channel, pattern and shard channel. */
+	pubsub_client_reset(s, cl);
+	watch_release(cl);
 	resp_cmd_deinit(&cl->cmd);
 	rbuf_deinit(&cl->out);
 	rbuf_deinit(&cl->sending);
@@ -229,17 +234,20 @@ void client_resume(struct client *cl)
 	loop_want_flush(s, cl);
 }
 
-/* Enforce client-output-buffer-limit (class normal). Returns 1 if closed. */
+/* Enforce client-output-buffer-limit (class normal, or pubsub for a client
+ * with subscriptions). Returns 1 if closed. */
 static int check_obuf_limit(struct shard *s, struct client *cl)
 {
-	long long hard = srv.obuf_hard[0], soft = srv.obuf_soft[0];
+	/* Pub/Sub: a subscribed client is limited by the pubsub class. */
+	int cls = pubsub_client_active(cl) ? 2 : 0;
+	long long hard = srv.obuf_hard[cls], soft = srv.obuf_soft[cls];
 	size_t used = unsent(cl);
 	if (hard && (long long)used > hard)
 		goto kill;
 	if (soft && (long long)used > soft) {
 		if (!cl->obuf_soft_since)
 			cl->obuf_soft_since = s->now_ms;
-		else if (s->now_ms - cl->obuf_soft_since > srv.obuf_soft_secs[0] * 1000)
+		else if (s->now_ms - cl->obuf_soft_since > srv.obuf_soft_secs[cls] * 1000)
 			goto kill;
 	} else {
 		cl->obuf_soft_since = 0;

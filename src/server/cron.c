@@ -18,6 +18,7 @@
 #include <petrel/keyspace.h>
 #include <petrel/log.h>
 #include <petrel/server.h>
+#include <petrel/watch.h>
 
 int evict_cron(struct shard *s);
 /* cmd_debug.c: DEBUG SET-ACTIVE-EXPIRE 0 clears it. */
@@ -125,6 +126,7 @@ void cron_run(struct shard *s)
 	if (s->id == 0)
 		__atomic_store_n(&srv.lru_clock, (unsigned)((s->now_ms / 1000) & 0xffffff), __ATOMIC_RELAXED);
 	active_expire(s);
+	watch_cron(s);
 	client_timeouts(s);
 	if (srv.maxmemory)
 		evict_cron(s);

@@ -13,6 +13,7 @@
 #include <petrel/hold.h>
 #include <petrel/log.h>
 #include <petrel/multi.h>
+#include <petrel/pubsub.h>
 #include <petrel/server.h>
 #include <petrel/slot.h>
 
@@ -297,6 +298,11 @@ int exec_command(struct client *cl, struct resp_cmd *cmd)
 	if ((d->flags & CMD_ALLSHARDS) && nshards > 1)
 		multi = 1;
 	int remote = !multi && target >= 0 && target != s->id;
+	if (remote && (d->flags & CMD_COORD)) {
+		/* Needs the client (WATCH): hold the key's shard instead of forwarding. */
+		remote = 0;
+		multi = 1;
+	}
 	if (cl->batch && (!remote || target != cl->batch_to)) {
 		if (keys != keys_stack)
 			pfree(keys);
@@ -309,6 +315,10 @@ int exec_command(struct client *cl, struct resp_cmd *cmd)
 		deny = "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.";
 	else if (!(cl->flags & CL_AUTHED) && !(d->flags & CMD_NO_AUTH))
 		deny = "NOAUTH Authentication required.";
+	/* Pub/Sub: a RESP2 subscriber may only (un)subscribe, PING, QUIT, RESET. */
+	char ps_deny[256];
+	if (!deny && cl->ps)
+		deny = pubsub_deny(cl, d, ps_deny, sizeof(ps_deny));
 	if (deny) {
 		if (keys != keys_stack)
 			pfree(keys);
