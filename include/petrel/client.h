@@ -34,11 +34,13 @@ enum {
 	CL_IN_INPUT      = 1 << 13, /* inside client_process_input (no re-entry) */
 	CL_MULTI         = 1 << 14, /* between MULTI and EXEC/DISCARD */
 	CL_DIRTY_EXEC    = 1 << 15, /* a command was rejected while queuing */
+	CL_BLOCKED       = 1 << 16, /* in a blocking command (block.c) */
 };
 
 struct msg_exec;
 struct pubsub_client;
 struct watch_token;
+struct block_token;
 
 struct client {
 	uint64_t id;
@@ -83,6 +85,7 @@ struct client {
 	 * until its first subscription. */
 	struct pubsub_client *ps;
 	struct watch_token *watch;      /* WATCH state (watch.c) */
+	struct block_token *block;      /* while CL_BLOCKED (block.c) */
 
 	/* Stats for CLIENT LIST. */
 	const char *last_cmd;

@@ -80,6 +80,7 @@ struct cmd_ctx {
 	uint64_t client_id;
 	uint8_t resp;
 	uint8_t multi_shard;    /* running under a multi-shard hold */
+	uint8_t in_exec;        /* queued command run by EXEC (never blocks) */
 };
 
 extern const struct cmd_def cmd_table[];

@@ -27,6 +27,7 @@
 #include <petrel/alloc.h>
 #include <petrel/cmd.h>
 #include <petrel/db.h>
+#include <petrel/pubsub.h>
 #include <petrel/kv.h>
 #include <petrel/server.h>
 #include <petrel/shard.h>
@@ -185,6 +186,7 @@ static struct sbuf *bit_lookup_write(struct cmd_ctx *c, uint64_t maxbit, int *gr
 		struct sbuf *s = pcalloc(1, sizeof(*s) + need);
 		s->len = need;
 		db_insert(c, kv_create_ptr(key->ptr, key->len, OBJ_STRING, ENC_RAW, s, -1));
+		notify_arg(c, NOTIFY_NEW, "new", key);
 		*grew = 1;
 		return s;
 	}
@@ -215,6 +217,7 @@ void cmd_setbit(struct cmd_ctx *c)
 	if (grew || old != on) {
 		*byte = (unsigned char)((*byte & ~(1u << shift)) | ((unsigned)on << shift));
 		db_modified(c, c->argv[1].ptr, c->argv[1].len);
+		notify_arg(c, NOTIFY_STRING, "setbit", &c->argv[1]);
 	}
 	reply_int(c->out, old);
 }
@@ -425,8 +428,10 @@ void cmd_bitop(struct cmd_ctx *c)
 	if (maxlen == 0) {
 		if (src != small)
 			pfree(src);
-		if (db_delete(c, dst->ptr, dst->len))
+		if (db_delete(c, dst->ptr, dst->len)) {
 			db_modified(c, dst->ptr, dst->len);
+			notify_arg(c, NOTIFY_GENERIC, "del", dst);
+		}
 		reply_int(c->out, 0);
 		return;
 	}
@@ -462,8 +467,11 @@ void cmd_bitop(struct cmd_ctx *c)
 	}
 	if (src != small)
 		pfree(src);
+	if (notify_wants(NOTIFY_NEW) && !db_find(c, dst->ptr, dst->len, NULL))
+		notify_arg(c, NOTIFY_NEW, "new", dst);
 	db_set(c, kv_create_ptr(dst->ptr, dst->len, OBJ_STRING, ENC_RAW, s, -1));
 	db_modified(c, dst->ptr, dst->len);
+	notify_arg(c, NOTIFY_STRING, "set", dst);
 	reply_int(c->out, (long long)maxlen);
 }
 
@@ -660,13 +668,21 @@ static void bitfield_generic(struct cmd_ctx *c, int ro)
 	if (!s)
 		goto out;
 	reply_array(c->out, nops);
+	int changed = grew;     /* Redis notifies only when bytes changed */
 	for (int i = 0; i < nops; i++) {
-		if (ops[i].opcode == BF_GET)
+		if (ops[i].opcode == BF_GET) {
 			bf_read(c, (const unsigned char *)s->data, s->len, &ops[i]);
-		else
-			bf_write(c, (unsigned char *)s->data, &ops[i]);
+			continue;
+		}
+		unsigned char before[9];
+		size_t b0 = (size_t)(ops[i].off >> 3), nb = (size_t)((ops[i].off + ops[i].bits - 1) >> 3) - b0 + 1;
+		memcpy(before, s->data + b0, nb);
+		bf_write(c, (unsigned char *)s->data, &ops[i]);
+		changed |= memcmp(before, s->data + b0, nb) != 0;
 	}
 	db_modified(c, c->argv[1].ptr, c->argv[1].len);
+	if (changed)
+		notify_arg(c, NOTIFY_STRING, "setbit", &c->argv[1]);
 out:
 	if (ops != small)
 		pfree(ops);

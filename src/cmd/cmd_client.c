@@ -11,6 +11,7 @@
  * at once; the caller itself (SKIPME no) closes after its reply is sent.
  */
 #include <petrel/alloc.h>
+#include <petrel/block.h>
 #include <petrel/client.h>
 #include <petrel/cmd.h>
 #include <petrel/db.h>
@@ -63,7 +64,8 @@ static const struct subcmd client_subs[] = {
 
 int route_client(int argc, const struct resp_arg *argv)
 {
-	if (argc >= 2 && (arg_is(&argv[1], "list") || arg_is(&argv[1], "kill")))
+	if (argc >= 2 && (arg_is(&argv[1], "list") || arg_is(&argv[1], "kill") ||
+			  arg_is(&argv[1], "unblock")))
 		return ROUTE_ALL;
 	return ROUTE_LOCAL;
 }
@@ -490,7 +492,15 @@ static void client_unblock(struct cmd_ctx *c)
 		reply_error(c->out, "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
 		return;
 	}
-	reply_int(c->out, 0);   /* no blocking commands yet: nobody to unblock */
+	/* Runs with every shard held (route_client): find the client anywhere. */
+	int with_error = c->argc == 4 && ARGIS(c, 3, "error");
+	for (int i = 0; i < nshards; i++)
+		for (struct client *o = shards[i].clients; o; o = o->next)
+			if (o->id == (uint64_t)id && (o->flags & CL_BLOCKED)) {
+				reply_int(c->out, block_unblock(o, with_error));
+				return;
+			}
+	reply_int(c->out, 0);
 }
 
 static const char *const client_help[] = {

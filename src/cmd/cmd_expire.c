@@ -9,6 +9,7 @@
  */
 #include <petrel/cmd.h>
 #include <petrel/db.h>
+#include <petrel/pubsub.h>
 #include <petrel/shard.h>
 
 #include <limits.h>
@@ -85,6 +86,7 @@ static void expire_generic(struct cmd_ctx *c, int seconds, int relative)
 	else
 		db_set_expire(c, ref, when);
 	db_modified(c, c->argv[1].ptr, c->argv[1].len);
+	notify_arg(c, NOTIFY_GENERIC, when <= c->now ? "del" : "expire", &c->argv[1]);
 	reply_int(c->out, 1);
 	return;
 overflow:
@@ -101,10 +103,12 @@ void cmd_pexpireat(struct cmd_ctx *c) { expire_generic(c, 0, 0); }
 static struct kv *lookup_notouch(struct cmd_ctx *c)
 {
 	struct kv *kv = db_find(c, c->argv[1].ptr, c->argv[1].len, NULL);
-	if (kv)
+	if (kv) {
 		c->sh->stats.hits++;
-	else
+	} else {
 		c->sh->stats.misses++;
+		notify_arg(c, NOTIFY_KEY_MISS, "keymiss", &c->argv[1]);
+	}
 	return kv;
 }
 
@@ -156,5 +160,6 @@ void cmd_persist(struct cmd_ctx *c)
 	}
 	db_set_expire(c, ref, -1);
 	db_modified(c, c->argv[1].ptr, c->argv[1].len);
+	notify_arg(c, NOTIFY_GENERIC, "persist", &c->argv[1]);
 	reply_int(c->out, 1);
 }

@@ -8,6 +8,7 @@
 #include <petrel/cmd.h>
 #include <petrel/config.h>
 #include <petrel/keyspace.h>
+#include <petrel/block.h>
 #include <petrel/server.h>
 #include <petrel/shard.h>
 
@@ -94,8 +95,8 @@ static void sec_clients(struct rbuf *b)
 {
 	add(b, "# Clients\r\nconnected_clients:%lld\r\ncluster_connections:0\r\nmaxclients:%lld\r\n"
 	       "client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n"
-	       "blocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n\r\n",
-	    __atomic_load_n(&srv.nclients, __ATOMIC_RELAXED), srv.maxclients);
+	       "blocked_clients:%ld\r\ntracking_clients:0\r\nclients_in_timeout_table:%ld\r\n\r\n",
+	    __atomic_load_n(&srv.nclients, __ATOMIC_RELAXED), srv.maxclients, block_count(), block_count());
 }
 
 static void sec_memory(struct rbuf *b)

@@ -11,6 +11,7 @@
 #include <petrel/cmd.h>
 #include <petrel/alloc.h>
 #include <petrel/db.h>
+#include <petrel/pubsub.h>
 #include <petrel/keyspace.h>
 #include <petrel/shard.h>
 
@@ -25,6 +26,7 @@ void cmd_del(struct cmd_ctx *c)
 	for (int i = 1; i < c->argc; i++) {
 		if (db_delete(c, c->argv[i].ptr, c->argv[i].len)) {
 			db_modified(c, c->argv[i].ptr, c->argv[i].len);
+			notify_arg(c, NOTIFY_GENERIC, "del", &c->argv[i]);
 			n++;
 		}
 	}
@@ -41,6 +43,7 @@ void cmd_exists(struct cmd_ctx *c)
 			n++;
 		} else {
 			c->sh->stats.misses++;
+			notify_arg(c, NOTIFY_KEY_MISS, "keymiss", &c->argv[i]);
 		}
 	}
 	reply_int(c->out, n);
@@ -74,10 +77,12 @@ void cmd_type(struct cmd_ctx *c)
 {
 	/* LOOKUP_NOTOUCH: counts the hit or miss, leaves the LRU alone. */
 	struct kv *kv = db_find(c, c->argv[1].ptr, c->argv[1].len, NULL);
-	if (kv)
+	if (kv) {
 		c->sh->stats.hits++;
-	else
+	} else {
 		c->sh->stats.misses++;
+		notify_arg(c, NOTIFY_KEY_MISS, "keymiss", &c->argv[1]);
+	}
 	reply_simple(c->out, type_name(kv));
 }
 
@@ -130,6 +135,9 @@ static void rename_generic(struct cmd_ctx *c, int nx)
 	nkv->lru = lru;     /* the object keeps its access history, as in Redis */
 	db_modified(c, src->ptr, src->len);
 	db_modified(c, dst->ptr, dst->len);
+	notify_arg(c, NOTIFY_NEW, "new", dst);
+	notify_arg(c, NOTIFY_GENERIC, "rename_from", src);
+	notify_arg(c, NOTIFY_GENERIC, "rename_to", dst);
 	if (nx)
 		reply_int(c->out, 1);
 	else
@@ -186,6 +194,8 @@ void cmd_copy(struct cmd_ctx *c)
 	}
 	db_insert(c, nkv);
 	db_modified(c, dst->ptr, dst->len);
+	notify_arg(c, NOTIFY_NEW, "new", dst);
+	notify_arg(c, NOTIFY_GENERIC, "copy_to", dst);
 	c->db = srcdb;
 	reply_int(c->out, 1);
 }
@@ -227,5 +237,12 @@ void cmd_move(struct cmd_ctx *c)
 	struct kv *kv = ks_unlink(srcdb, slot, ref);
 	ks_insert(dstdb, slot, kv);
 	db_modified(c, key->ptr, key->len);
+	c->db = dstdb;
+	notify_arg(c, NOTIFY_NEW, "new", key);
+	c->db = srcdb;
+	notify_arg(c, NOTIFY_GENERIC, "move_from", key);
+	c->db = dstdb;
+	notify_arg(c, NOTIFY_GENERIC, "move_to", key);
+	c->db = srcdb;
 	reply_int(c->out, 1);
 }

@@ -159,6 +159,7 @@ void cmd_exec(struct cmd_ctx *c)
 		struct cmd_ctx sc;
 		exec_ctx_init(&sc, cl, m->def, m->argc, m->argv, c->out);
 		sc.multi_shard = c->multi_shard;
+		sc.in_exec = 1;
 		exec_run(&sc);
 	}
 	if (q) {

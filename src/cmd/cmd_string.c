@@ -30,6 +30,7 @@
 #include <petrel/alloc.h>
 #include <petrel/cmd.h>
 #include <petrel/db.h>
+#include <petrel/pubsub.h>
 #include <petrel/kv.h>
 #include <petrel/server.h>
 #include <petrel/shard.h>
@@ -113,10 +114,12 @@ static void reply_string(struct cmd_ctx *c, const struct kv *kv)
 static struct kv *read_for_write(struct cmd_ctx *c, const struct resp_arg *key, struct kv ***ref)
 {
 	struct kv *kv = db_write(c, key, ref);
-	if (kv)
+	if (kv) {
 		c->sh->stats.hits++;
-	else
+	} else {
 		c->sh->stats.misses++;
+		notify_arg(c, NOTIFY_KEY_MISS, "keymiss", key);
+	}
 	return kv;
 }
 
@@ -233,6 +236,7 @@ static void set_generic(struct cmd_ctx *c, const struct resp_arg *key, const str
 		/* GET's lookup: counts a hit or miss, answers before anything changes. */
 		if (!old) {
 			c->sh->stats.misses++;
+			notify_arg(c, NOTIFY_KEY_MISS, "keymiss", key);
 			reply_null(c->out);
 		} else {
 			c->sh->stats.hits++;
@@ -258,6 +262,11 @@ static void set_generic(struct cmd_ctx *c, const struct resp_arg *key, const str
 	else
 		db_insert_at(c, ref, nkv);
 	db_modified(c, key->ptr, key->len);
+	if (!old)
+		notify_arg(c, NOTIFY_NEW, "new", key);
+	notify_arg(c, NOTIFY_STRING, "set", key);
+	if (expire >= 0 && !(flags & SET_KEEPTTL))
+		notify_arg(c, NOTIFY_GENERIC, "expire", key);
 	if (flags & SET_GET)
 		return;
 	if (reply_mode == REPLY_ONE_ZERO)
@@ -324,12 +333,15 @@ void cmd_getex(struct cmd_ctx *c)
 	if ((flags & (SET_EXAT | SET_PXAT)) && ms <= c->now) {
 		db_unlink(c, ref);      /* an absolute time already past: delete */
 		db_modified(c, key->ptr, key->len);
+		notify_arg(c, NOTIFY_GENERIC, "del", key);
 	} else if (exparg) {
 		db_set_expire(c, ref, ms);
 		db_modified(c, key->ptr, key->len);
+		notify_arg(c, NOTIFY_GENERIC, "expire", key);
 	} else if ((flags & SET_PERSIST) && kv_has_expire(kv)) {
 		db_set_expire(c, ref, -1);
 		db_modified(c, key->ptr, key->len);
+		notify_arg(c, NOTIFY_GENERIC, "persist", key);
 	}
 }
 
@@ -347,6 +359,7 @@ void cmd_getdel(struct cmd_ctx *c)
 	reply_string(c, kv);
 	db_unlink(c, ref);
 	db_modified(c, key->ptr, key->len);
+	notify_arg(c, NOTIFY_GENERIC, "del", key);
 }
 
 /* ---- MSET / MSETNX / MGET --------------------------------------------------- */
@@ -359,8 +372,11 @@ void cmd_mset(struct cmd_ctx *c)
 	}
 	for (int i = 1; i < c->argc; i += 2) {
 		const struct resp_arg *k = &c->argv[i], *v = &c->argv[i + 1];
+		if (notify_wants(NOTIFY_NEW) && !db_find(c, k->ptr, k->len, NULL))
+			notify_arg(c, NOTIFY_NEW, "new", k);
 		db_set(c, string_kv(k->ptr, k->len, v->ptr, v->len, -1));
 		db_modified(c, k->ptr, k->len);
+		notify_arg(c, NOTIFY_STRING, "set", k);
 	}
 	reply_ok(c->out);
 }
@@ -381,8 +397,11 @@ void cmd_msetnx(struct cmd_ctx *c)
 	}
 	for (int i = 1; i < c->argc; i += 2) {
 		const struct resp_arg *k = &c->argv[i], *v = &c->argv[i + 1];
+		if (notify_wants(NOTIFY_NEW) && !db_find(c, k->ptr, k->len, NULL))
+			notify_arg(c, NOTIFY_NEW, "new", k);
 		db_set(c, string_kv(k->ptr, k->len, v->ptr, v->len, -1));
 		db_modified(c, k->ptr, k->len);
+		notify_arg(c, NOTIFY_STRING, "set", k);
 	}
 	reply_int(c->out, 1);
 }
@@ -411,6 +430,7 @@ void cmd_append(struct cmd_ctx *c)
 	if (!kv) {
 		/* A new key is encoded like SET's value (may be int). */
 		db_insert(c, string_kv(key->ptr, key->len, val->ptr, val->len, -1));
+		notify_arg(c, NOTIFY_NEW, "new", key);
 		total = val->len;
 	} else {
 		if (db_check_type(c, kv, OBJ_STRING))
@@ -427,6 +447,7 @@ void cmd_append(struct cmd_ctx *c)
 		total = s->len;
 	}
 	db_modified(c, key->ptr, key->len);
+	notify_arg(c, NOTIFY_STRING, "append", key);
 	reply_int(c->out, (long long)total);
 }
 
@@ -468,6 +489,7 @@ void cmd_setrange(struct cmd_ctx *c)
 		s->len = n;
 		memset(s->data, 0, (size_t)off);
 		db_insert(c, kv_create_ptr(key->ptr, key->len, OBJ_STRING, ENC_RAW, s, -1));
+		notify_arg(c, NOTIFY_NEW, "new", key);
 	} else {
 		if (db_check_type(c, kv, OBJ_STRING))
 			return;
@@ -485,6 +507,7 @@ void cmd_setrange(struct cmd_ctx *c)
 	}
 	memcpy(s->data + off, val->ptr, val->len);
 	db_modified(c, key->ptr, key->len);
+	notify_arg(c, NOTIFY_STRING, "setrange", key);
 	reply_int(c->out, (long long)s->len);
 }
 
@@ -567,6 +590,9 @@ void incr_generic(struct cmd_ctx *c, long long by)
 			db_insert_at(c, ref, nkv);
 	}
 	db_modified(c, key->ptr, key->len);
+	if (!kv)
+		notify_arg(c, NOTIFY_NEW, "new", key);
+	notify_arg(c, NOTIFY_STRING, "incrby", key);
 	reply_int(c->out, nv);
 }
 
@@ -674,6 +700,9 @@ void cmd_incrbyfloat(struct cmd_ctx *c)
 	else
 		db_insert(c, nkv);
 	db_modified(c, key->ptr, key->len);
+	if (!kv)
+		notify_arg(c, NOTIFY_NEW, "new", key);
+	notify_arg(c, NOTIFY_STRING, "incrbyfloat", key);
 	reply_bulk(c->out, buf, n);
 }
 

@@ -3,11 +3,13 @@
  * Thread: the handler's; stats go to the executing shard (c->sh).
  */
 #include <petrel/db.h>
+#include <petrel/pubsub.h>
 #include <petrel/alloc.h>
 #include <petrel/client.h>
 #include <petrel/server.h>
 #include <petrel/shard.h>
 #include <petrel/watch.h>
+#include <petrel/block.h>
 
 #include <errno.h>
 #include <math.h>
@@ -187,15 +189,14 @@ int db_check_type(struct cmd_ctx *c, const struct kv *kv, int type)
 void db_modified(struct cmd_ctx *c, const char *key, size_t klen)
 {
 	watch_touch(c->db, key, klen);
+	block_signal(c->db, key, klen);
 	__atomic_add_fetch(&srv.dirty, 1, __ATOMIC_RELAXED);
 }
 
-/* Hook for expired keys (journal/notifications later). */
+/* Hook for expired keys (journal later). */
 void db_expired_hook(struct cmd_ctx *c, const char *key, size_t klen)
 {
-	(void)c;
-	(void)key;
-	(void)klen;
+	notify_keyspace_event(c, NOTIFY_EXPIRED, "expired", key, klen);  /* Pub/Sub */
 }
 
 int arg_ll(const struct resp_arg *a, long long *v)

@@ -21,6 +21,7 @@
 #include <petrel/cmd.h>
 #include <petrel/config.h>
 #include <petrel/db.h>
+#include <petrel/pubsub.h>
 #include <petrel/kv.h>
 #include <petrel/ds/dict.h>
 #include <petrel/ds/listpack.h>
@@ -382,6 +383,7 @@ static struct kv *lookup_hash_create(struct cmd_ctx *c)
 	}
 	kv = kv_create_ptr(c->argv[1].ptr, c->argv[1].len, OBJ_HASH, ENC_LISTPACK, lp_create(0), -1);
 	db_insert(c, kv);
+	notify_arg(c, NOTIFY_NEW, "new", &c->argv[1]);
 	return kv;
 }
 
@@ -411,6 +413,7 @@ static void hset_generic(struct cmd_ctx *c, int reply_count)
 	else
 		reply_ok(c->out);
 	db_modified(c, c->argv[1].ptr, c->argv[1].len);
+	notify_arg(c, NOTIFY_HASH, "hset", &c->argv[1]);
 }
 
 void cmd_hset(struct cmd_ctx *c) { hset_generic(c, 1); }
@@ -430,6 +433,7 @@ void cmd_hsetnx(struct cmd_ctx *c)
 	hash_set(kv, c->argv[2].ptr, c->argv[2].len, c->argv[3].ptr, c->argv[3].len);
 	reply_int(c->out, 1);
 	db_modified(c, c->argv[1].ptr, c->argv[1].len);
+	notify_arg(c, NOTIFY_HASH, "hset", &c->argv[1]);
 }
 
 void cmd_hget(struct cmd_ctx *c)
@@ -470,16 +474,22 @@ void cmd_hdel(struct cmd_ctx *c)
 	if (db_check_type(c, kv, OBJ_HASH))
 		return;
 	long long deleted = 0;
+	int gone = 0;
 	for (int i = 2; i < c->argc; i++) {
 		deleted += hash_delete(kv, c->argv[i].ptr, c->argv[i].len);
 		if (hash_len(kv) == 0) {
 			db_unlink(c, ref);
+			gone = 1;
 			break;
 		}
 	}
 	reply_int(c->out, deleted);
-	if (deleted)
+	if (deleted) {
 		db_modified(c, c->argv[1].ptr, c->argv[1].len);
+		notify_arg(c, NOTIFY_HASH, "hdel", &c->argv[1]);
+		if (gone)
+			notify_arg(c, NOTIFY_GENERIC, "del", &c->argv[1]);
+	}
 }
 
 void cmd_hlen(struct cmd_ctx *c)
@@ -574,6 +584,7 @@ void cmd_hincrby(struct cmd_ctx *c)
 	hash_set(kv, c->argv[2].ptr, c->argv[2].len, num, (size_t)n);
 	reply_int(c->out, cur);
 	db_modified(c, c->argv[1].ptr, c->argv[1].len);
+	notify_arg(c, NOTIFY_HASH, "hincrby", &c->argv[1]);
 }
 
 /* Longest "%.17Lf" of a finite long double (~4950 chars), as Redis's
@@ -660,6 +671,7 @@ void cmd_hincrbyfloat(struct cmd_ctx *c)
 	reply_bulk(c->out, buf, (size_t)n);
 	pfree(buf);
 	db_modified(c, c->argv[1].ptr, c->argv[1].len);
+	notify_arg(c, NOTIFY_HASH, "hincrbyfloat", &c->argv[1]);
 }
 
 /* ---- HRANDFIELD -------------------------------------------------------------------- */

@@ -11,6 +11,7 @@
 #include <petrel/cmd.h>
 #include <petrel/config.h>
 #include <petrel/db.h>
+#include <petrel/pubsub.h>
 #include <petrel/ds/hll.h>
 #include <petrel/kv.h>
 
@@ -49,6 +50,9 @@ static void store(struct cmd_ctx *c, const struct resp_arg *key, struct kv **ref
 	else
 		db_insert_at(c, ref, nkv);
 	db_modified(c, key->ptr, key->len);
+	if (!old)
+		notify_arg(c, NOTIFY_NEW, "new", key);
+	notify_arg(c, NOTIFY_STRING, "pfadd", key);  /* PFMERGE too, as Redis */
 }
 
 static size_t sparse_max(void)

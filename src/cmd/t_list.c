@@ -19,6 +19,7 @@
 #include <petrel/cmd.h>
 #include <petrel/config.h>
 #include <petrel/db.h>
+#include <petrel/pubsub.h>
 #include <petrel/kv.h>
 #include <petrel/ds/listpack.h>
 #include <petrel/ds/quicklist.h>
@@ -89,6 +90,7 @@ static struct kv *list_create_key(struct cmd_ctx *c, const struct resp_arg *key)
 	struct quicklist *ql = quicklist_create(cfg.list_max_listpack_size, cfg.list_compress_depth);
 	struct kv *kv = kv_create_ptr(key->ptr, key->len, OBJ_LIST, ENC_QUICKLIST, ql, -1);
 	db_insert(c, kv);
+	notify_arg(c, NOTIFY_NEW, "new", key);
 	return kv;
 }
 
@@ -190,6 +192,7 @@ static void push_generic(struct cmd_ctx *c, int where, int only_existing)
 		quicklist_push(ql, c->argv[i].ptr, c->argv[i].len, where);
 	reply_int(c->out, (long long)quicklist_count(ql));
 	db_modified(c, c->argv[1].ptr, c->argv[1].len);
+	notify_arg(c, NOTIFY_LIST, where == QUICKLIST_HEAD ? "lpush" : "rpush", &c->argv[1]);
 }
 
 void cmd_lpush(struct cmd_ctx *c) { push_generic(c, QUICKLIST_HEAD, 0); }
@@ -234,8 +237,11 @@ static void pop_generic(struct cmd_ctx *c, int where)
 		for (unsigned long i = 0; i < n; i++)
 			pop_and_reply(c->out, ql, where);
 	}
-	drop_if_empty(c, kv, ref);
+	int gone = drop_if_empty(c, kv, ref);
 	db_modified(c, c->argv[1].ptr, c->argv[1].len);
+	notify_arg(c, NOTIFY_LIST, where == QUICKLIST_HEAD ? "lpop" : "rpop", &c->argv[1]);
+	if (gone)
+		notify_arg(c, NOTIFY_GENERIC, "del", &c->argv[1]);
 }
 
 void cmd_lpop(struct cmd_ctx *c) { pop_generic(c, QUICKLIST_HEAD); }
@@ -424,6 +430,7 @@ void cmd_lset(struct cmd_ctx *c)
 	}
 	reply_ok(c->out);
 	db_modified(c, c->argv[1].ptr, c->argv[1].len);
+	notify_arg(c, NOTIFY_LIST, "lset", &c->argv[1]);
 }
 
 /* LINSERT key BEFORE|AFTER pivot element */
@@ -471,6 +478,7 @@ void cmd_linsert(struct cmd_ctx *c)
 	}
 	reply_int(c->out, (long long)quicklist_count(ql));
 	db_modified(c, c->argv[1].ptr, c->argv[1].len);
+	notify_arg(c, NOTIFY_LIST, "linsert", &c->argv[1]);
 }
 
 /* LREM key count element */
@@ -505,8 +513,11 @@ void cmd_lrem(struct cmd_ctx *c)
 	quicklist_iter_deinit(&it);
 	reply_int(c->out, (long long)removed);
 	if (removed) {
-		drop_if_empty(c, kv, ref);
+		int gone = drop_if_empty(c, kv, ref);
 		db_modified(c, c->argv[1].ptr, c->argv[1].len);
+		notify_arg(c, NOTIFY_LIST, "lrem", &c->argv[1]);
+		if (gone)
+			notify_arg(c, NOTIFY_GENERIC, "del", &c->argv[1]);
 	}
 }
 
@@ -533,8 +544,11 @@ void cmd_ltrim(struct cmd_ctx *c)
 	if (rtrim)
 		quicklist_del_range(ql, -(long)rtrim, (unsigned long)rtrim);
 	reply_ok(c->out);
-	drop_if_empty(c, kv, ref);
+	int gone = drop_if_empty(c, kv, ref);
 	db_modified(c, c->argv[1].ptr, c->argv[1].len);
+	notify_arg(c, NOTIFY_LIST, "ltrim", &c->argv[1]);
+	if (gone)
+		notify_arg(c, NOTIFY_GENERIC, "del", &c->argv[1]);
 }
 
 /* ---- moves between keys ---------------------------------------------------------- */
@@ -587,13 +601,19 @@ static void move_generic(struct cmd_ctx *c, int from, int to)
 		reply_bulk_ll(c->out, v);
 	/* Unlink an emptied source first: dst's insertion may move table links.
 	 * Rotating one key (src == dst) never empties it. */
+	int gone = 0;
 	if (!same_key(src, dst))
-		drop_if_empty(c, skv, sref);
+		gone = drop_if_empty(c, skv, sref);
 	push_value(c, dst, data, len, v, to);
 	pfree(data);
 	db_modified(c, src->ptr, src->len);
 	if (!same_key(src, dst))
 		db_modified(c, dst->ptr, dst->len);
+	/* Redis's order: the push on dst, then the pop on src, then its del. */
+	notify_arg(c, NOTIFY_LIST, to == QUICKLIST_HEAD ? "lpush" : "rpush", dst);
+	notify_arg(c, NOTIFY_LIST, from == QUICKLIST_HEAD ? "lpop" : "rpop", src);
+	if (gone)
+		notify_arg(c, NOTIFY_GENERIC, "del", src);
 }
 
 /* LMOVE source destination LEFT|RIGHT LEFT|RIGHT */
@@ -671,8 +691,11 @@ void cmd_lmpop(struct cmd_ctx *c)
 		reply_array(c->out, (long)n);
 		for (unsigned long i = 0; i < n; i++)
 			pop_and_reply(c->out, ql, where);
-		drop_if_empty(c, kv, ref);
+		int gone = drop_if_empty(c, kv, ref);
 		db_modified(c, c->argv[k].ptr, c->argv[k].len);
+		notify_arg(c, NOTIFY_LIST, where == QUICKLIST_HEAD ? "lpop" : "rpop", &c->argv[k]);
+		if (gone)
+			notify_arg(c, NOTIFY_GENERIC, "del", &c->argv[k]);
 		return;
 	}
 	reply_null_array(c->out);

@@ -21,6 +21,7 @@
 #include <petrel/cmd.h>
 #include <petrel/config.h>
 #include <petrel/db.h>
+#include <petrel/pubsub.h>
 #include <petrel/kv.h>
 #include <petrel/ds/dict.h>
 #include <petrel/ds/intset.h>
@@ -563,8 +564,12 @@ void cmd_sadd(struct cmd_ctx *c)
 		set_save(kv, &st);
 	else
 		db_insert(c, set_kv_create(&c->argv[1], &st));
-	if (added)
+	if (!kv)
+		notify_arg(c, NOTIFY_NEW, "new", &c->argv[1]);
+	if (added) {
 		db_modified(c, c->argv[1].ptr, c->argv[1].len);
+		notify_arg(c, NOTIFY_SET, "sadd", &c->argv[1]);
+	}
 	reply_int(c->out, added);
 }
 
@@ -585,9 +590,13 @@ void cmd_srem(struct cmd_ctx *c)
 		removed += set_remove(&st, c->argv[i].ptr, c->argv[i].len);
 	set_save(kv, &st);
 	if (removed) {
-		if (set_len(&st) == 0)
+		int gone = set_len(&st) == 0;
+		if (gone)
 			db_unlink(c, ref);
 		db_modified(c, c->argv[1].ptr, c->argv[1].len);
+		notify_arg(c, NOTIFY_SET, "srem", &c->argv[1]);
+		if (gone)
+			notify_arg(c, NOTIFY_GENERIC, "del", &c->argv[1]);
 	}
 	reply_int(c->out, removed);
 }
@@ -675,6 +684,8 @@ void cmd_spop(struct cmd_ctx *c)
 		reply_members(c, &st);
 		db_unlink(c, ref);
 		db_modified(c, c->argv[1].ptr, c->argv[1].len);
+		notify_arg(c, NOTIFY_SET, "spop", &c->argv[1]);
+		notify_arg(c, NOTIFY_GENERIC, "del", &c->argv[1]);
 		return;
 	} else if ((unsigned long long)count * 5 > size) {
 		/* Popping most of the set: move the survivors to a new set and
@@ -704,9 +715,13 @@ void cmd_spop(struct cmd_ctx *c)
 		}
 	}
 	set_save(kv, &st);
-	if (set_len(&st) == 0)
+	int gone = set_len(&st) == 0;
+	if (gone)
 		db_unlink(c, ref);
 	db_modified(c, c->argv[1].ptr, c->argv[1].len);
+	notify_arg(c, NOTIFY_SET, "spop", &c->argv[1]);
+	if (gone)
+		notify_arg(c, NOTIFY_GENERIC, "del", &c->argv[1]);
 }
 
 void cmd_srandmember(struct cmd_ctx *c)
@@ -814,9 +829,10 @@ void cmd_smove(struct cmd_ctx *c)
 	}
 	set_save(skv, &ss);
 	db_modified(c, src->ptr, src->len);
+	int added = 1;
 	if (dkv) {
 		set_load(dkv, &ds);
-		set_add(&ds, m->ptr, m->len);
+		added = set_add(&ds, m->ptr, m->len);
 		set_save(dkv, &ds);
 	} else {
 		set_init_for(&ds, m->ptr, m->len);
@@ -825,8 +841,17 @@ void cmd_smove(struct cmd_ctx *c)
 	}
 	db_modified(c, dst->ptr, dst->len);
 	/* delete last: dkv's link stays valid until now */
-	if (set_len(&ss) == 0)
+	int gone = set_len(&ss) == 0;
+	if (gone)
 		db_delete(c, src->ptr, src->len);
+	/* Redis's order: srem src, del src, new dst, sadd dst. */
+	notify_arg(c, NOTIFY_SET, "srem", src);
+	if (gone)
+		notify_arg(c, NOTIFY_GENERIC, "del", src);
+	if (!dkv)
+		notify_arg(c, NOTIFY_NEW, "new", dst);
+	if (added)
+		notify_arg(c, NOTIFY_SET, "sadd", dst);
 	reply_int(c->out, 1);
 }
 
@@ -971,11 +996,16 @@ static void set_op_generic(struct cmd_ctx *c, int first, int op, const struct re
 	unsigned long len = set_len(&res);
 	if (len == 0) {
 		set_free(&res);
-		if (db_delete(c, dst->ptr, dst->len))
+		if (db_delete(c, dst->ptr, dst->len)) {
 			db_modified(c, dst->ptr, dst->len);
+			notify_arg(c, NOTIFY_GENERIC, "del", dst);
+		}
 	} else {
+		if (notify_wants(NOTIFY_NEW) && !db_find(c, dst->ptr, dst->len, NULL))
+			notify_arg(c, NOTIFY_NEW, "new", dst);
 		db_set(c, set_kv_create(dst, &res));
 		db_modified(c, dst->ptr, dst->len);
+		notify_arg(c, NOTIFY_SET, op == OP_INTER ? "sinterstore" : op == OP_UNION ? "sunionstore" : "sdiffstore", dst);
 	}
 	reply_int(c->out, (long long)len);
 out:

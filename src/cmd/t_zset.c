@@ -25,6 +25,7 @@
 #include <petrel/cmd.h>
 #include <petrel/config.h>
 #include <petrel/db.h>
+#include <petrel/pubsub.h>
 #include <petrel/kv.h>
 #include <petrel/ds/dict.h>
 #include <petrel/ds/listpack.h>
@@ -656,14 +657,31 @@ static int zlookup_read(struct cmd_ctx *c, const struct resp_arg *key, struct zv
 	return 0;
 }
 
-/* After a write: save the value back or delete the key if it became empty. */
+/* After a write: save the value back or delete the key if it became empty;
+ * then the keyspace events: `event`, and "del" if the key went away. */
 static void zv_commit(struct cmd_ctx *c, const struct resp_arg *key, struct kv *kv, struct kv **ref,
-		      const struct zval *z)
+		      const struct zval *z, const char *event)
 {
 	zv_save(kv, z);
-	if (zv_len(z) == 0)
+	int gone = zv_len(z) == 0;
+	if (gone)
 		db_unlink(c, ref);
 	db_modified(c, key->ptr, key->len);
+	notify_arg(c, NOTIFY_ZSET, event, key);
+	if (gone)
+		notify_arg(c, NOTIFY_GENERIC, "del", key);
+}
+
+/* Store-command result: events for dst ("del" when deleted; "new" + event). */
+static void zstore_notify(struct cmd_ctx *c, const struct resp_arg *dst, int deleted, int created,
+			  const char *event)
+{
+	if (deleted)
+		notify_arg(c, NOTIFY_GENERIC, "del", dst);
+	if (created)
+		notify_arg(c, NOTIFY_NEW, "new", dst);
+	if (event)
+		notify_arg(c, NOTIFY_ZSET, event, dst);
 }
 
 /* Member + score as RESP3 pair / RESP2 two bulks (scores: bulk in RESP2). */
@@ -763,8 +781,12 @@ static void zadd_generic(struct cmd_ctx *c, int flags)
 		db_insert(c, zv_kv_create(&c->argv[1], &z));
 	else
 		zv_free(&z);
-	if (added + updated)
+	if (!kv && zv_len(&z))
+		notify_arg(c, NOTIFY_NEW, "new", &c->argv[1]);
+	if (added + updated) {
 		db_modified(c, c->argv[1].ptr, c->argv[1].len);
+		notify_arg(c, NOTIFY_ZSET, (flags & ZA_INCR) ? "zincr" : "zadd", &c->argv[1]);
+	}
 	if (last == ZR_NAN)
 		reply_error(c->out, "ERR resulting score is not a number (NaN)");
 	else if (flags & ZA_INCR) {
@@ -805,7 +827,7 @@ void cmd_zrem(struct cmd_ctx *c)
 		n += zv_delete(&z, c->argv[i].ptr, c->argv[i].len);
 	zv_save(kv, &z);
 	if (n)
-		zv_commit(c, &c->argv[1], kv, ref, &z);
+		zv_commit(c, &c->argv[1], kv, ref, &z, "zrem");
 	reply_int(c->out, n);
 }
 
@@ -1013,12 +1035,16 @@ static void sink_end(struct zsink *k, const struct resp_arg *dst)
 	}
 	if (k->n == 0) {
 		zv_free(&k->res);
-		if (db_delete(c, dst->ptr, dst->len))
+		if (db_delete(c, dst->ptr, dst->len)) {
 			db_modified(c, dst->ptr, dst->len);
+			zstore_notify(c, dst, 1, 0, NULL);
+		}
 	} else {
 		zv_shrink_if_fits(&k->res);
+		int created = notify_wants(NOTIFY_NEW) && !db_find(c, dst->ptr, dst->len, NULL);
 		db_set(c, zv_kv_create(dst, &k->res));
 		db_modified(c, dst->ptr, dst->len);
+		zstore_notify(c, dst, 0, created, "zrangestore");
 	}
 	reply_int(c->out, k->n);
 }
@@ -1241,7 +1267,9 @@ static void zremrange_generic(struct cmd_ctx *c, int type)
 		dict_shrink_to_fit(((struct zs *)z.p)->d);
 	zv_save(kv, &z);
 	if (removed)
-		zv_commit(c, &c->argv[1], kv, ref, &z);
+		zv_commit(c, &c->argv[1], kv, ref, &z,
+			  type == RT_RANK ? "zremrangebyrank" : type == RT_SCORE ? "zremrangebyscore"
+										: "zremrangebylex");
 	reply_int(c->out, (long long)removed);
 }
 
@@ -1297,7 +1325,7 @@ static void zpop_do(struct cmd_ctx *c, const struct resp_arg *key, struct kv *kv
 		struct zs *zs = z.p;
 		zsl_delete_range_by_rank(zs->zsl, from + 1, from + n, zs_unindex, zs);
 	}
-	zv_commit(c, key, kv, ref, &z);
+	zv_commit(c, key, kv, ref, &z, max ? "zpopmax" : "zpopmin");
 }
 
 static void zpop_generic(struct cmd_ctx *c, int max)
@@ -1762,12 +1790,17 @@ static void zop_generic(struct cmd_ctx *c, int nk, const struct resp_arg *dst, i
 	if (dst) {
 		if (rlen == 0) {
 			zv_free(&res);
-			if (db_delete(c, dst->ptr, dst->len))
+			if (db_delete(c, dst->ptr, dst->len)) {
 				db_modified(c, dst->ptr, dst->len);
+				zstore_notify(c, dst, 1, 0, NULL);
+			}
 		} else {
 			zv_shrink_if_fits(&res);
+			int created = notify_wants(NOTIFY_NEW) && !db_find(c, dst->ptr, dst->len, NULL);
 			db_set(c, zv_kv_create(dst, &res));
 			db_modified(c, dst->ptr, dst->len);
+			zstore_notify(c, dst, 0, created,
+				      op == ZOP_UNION ? "zunionstore" : op == ZOP_INTER ? "zinterstore" : "zdiffstore");
 		}
 		reply_int(c->out, (long long)rlen);
 	} else {

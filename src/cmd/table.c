@@ -21,10 +21,18 @@ int getkeys_lmpop(int argc, const struct resp_arg *argv, int *keys, int max);
 int getkeys_numkeys1(int argc, const struct resp_arg *argv, int *keys, int max);
 int getkeys_store_numkeys2(int argc, const struct resp_arg *argv, int *keys, int max);
 /* end set/zset getkeys */
+/* stream getkeys */
+int getkeys_xread(int argc, const struct resp_arg *argv, int *keys, int max);
+/* end stream getkeys */
 int route_scan(int argc, const struct resp_arg *argv);
+int getkeys_bmpop(int argc, const struct resp_arg *argv, int *keys, int max);
 int route_client(int argc, const struct resp_arg *argv);
 int route_config(int argc, const struct resp_arg *argv);
 int route_debug(int argc, const struct resp_arg *argv);
+/* Pub/Sub routes (cmd_pubsub.c) */
+int route_pubsub_local(int argc, const struct resp_arg *argv);
+int route_publish(int argc, const struct resp_arg *argv);
+int route_spublish(int argc, const struct resp_arg *argv);
 
 const struct cmd_def cmd_table[] = {
 #define CMD(name, fn, arity, flags, first, last, step, acl, gk, rt) \

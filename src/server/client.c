@@ -24,6 +24,7 @@
 #include <petrel/multi.h>
 #include <petrel/pubsub.h>
 #include <petrel/watch.h>
+#include <petrel/block.h>
 #include <petrel/server.h>
 #include <petrel/shard.h>
 
@@ -213,6 +214,8 @@ void client_close(struct shard *s, struct client *cl)
 	if (cl->flags & CL_CLOSING)
 		return;
 	cl->flags |= CL_CLOSING;
+	if (cl->flags & CL_BLOCKED)
+		block_cancel(cl);
 	shutdown(cl->fd, SHUT_RDWR);
 	maybe_free(s, cl);
 }
@@ -224,6 +227,8 @@ void client_resume(struct client *cl)
 	cl->waiting = 0;
 	if (cl->flags & CL_IN_INPUT)
 		return;         /* completed synchronously inside exec_command */
+	if ((cl->flags & CL_BLOCKED) && !(cl->flags & CL_CLOSING))
+		return;         /* a blocking command parked it: block.c wakes it */
 	if (cl->flags & CL_CLOSING) {
 		maybe_free(s, cl);
 		return;
@@ -317,7 +322,7 @@ void client_process_input(struct shard *s, struct client *cl)
 		return;
 	cl->flags |= CL_IN_INPUT;
 	int until_prefetch = 0;
-	while (!cl->waiting && !(cl->flags & (CL_CLOSE_AFTER | CL_CLOSING))) {
+	while (!cl->waiting && !(cl->flags & (CL_CLOSE_AFTER | CL_CLOSING | CL_BLOCKED))) {
 		size_t avail = cl->qlen - cl->qpos;
 		if (avail == 0 || avail < cl->qneed)
 			break;

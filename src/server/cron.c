@@ -19,6 +19,7 @@
 #include <petrel/log.h>
 #include <petrel/server.h>
 #include <petrel/watch.h>
+#include <petrel/block.h>
 
 int evict_cron(struct shard *s);
 /* cmd_debug.c: DEBUG SET-ACTIVE-EXPIRE 0 clears it. */
@@ -127,6 +128,8 @@ void cron_run(struct shard *s)
 		__atomic_store_n(&srv.lru_clock, (unsigned)((s->now_ms / 1000) & 0xffffff), __ATOMIC_RELAXED);
 	active_expire(s);
 	watch_cron(s);
+	block_cron(s);
+	block_timeouts(s);
 	client_timeouts(s);
 	if (srv.maxmemory)
 		evict_cron(s);

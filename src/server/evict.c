@@ -12,6 +12,7 @@
 #include <petrel/alloc.h>
 #include <petrel/cmd.h>
 #include <petrel/db.h>
+#include <petrel/pubsub.h>
 #include <petrel/keyspace.h>
 #include <petrel/server.h>
 #include <petrel/shard.h>
@@ -117,6 +118,8 @@ static int evict_one(struct shard *s)
 	struct kv **ref;
 	if (!ks_find(best_db, slot_of(k, klen), k, klen, &ref))
 		return 0;
+	/* Pub/Sub: "evicted" while the key bytes (inside the kv) still exist. */
+	notify_keyspace_event(&c, NOTIFY_EVICTED, "evicted", k, klen);
 	db_unlink(&c, ref);
 	s->stats.evicted_keys++;
 	return 1;

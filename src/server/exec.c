@@ -13,6 +13,7 @@
 #include <petrel/hold.h>
 #include <petrel/log.h>
 #include <petrel/multi.h>
+#include <petrel/block.h>
 #include <petrel/pubsub.h>
 #include <petrel/server.h>
 #include <petrel/slot.h>
@@ -51,6 +52,7 @@ void exec_ctx_init(struct cmd_ctx *c, struct client *cl, const struct cmd_def *d
 	c->client_id = cl ? cl->id : 0;
 	c->resp = cl ? cl->resp : 2;
 	c->multi_shard = 0;
+	c->in_exec = 0;
 }
 
 void exec_run(struct cmd_ctx *c)
@@ -376,7 +378,9 @@ int exec_command(struct client *cl, struct resp_cmd *cmd)
 	exec_ctx_init(&c, cl, d, cmd->argc, cmd->argv, out);
 	exec_run(&c);
 	exec_out_end(cl, out, &scratch);
-	return EXEC_DONE;
+	if (block_has_ready(s))
+		block_serve(s);         /* serve clients blocked on keys just written */
+	return (cl->flags & CL_BLOCKED) ? EXEC_WAIT : EXEC_DONE;
 }
 
 void exec_run_batch(struct shard *s, struct msg_exec *m)
@@ -411,6 +415,8 @@ void exec_run_batch(struct shard *s, struct msg_exec *m)
 		c.resp = m->resp;
 		c.client_id = m->client_id;
 		exec_run(&c);
+		if (block_has_ready(s))
+			block_serve(s);
 	}
 	if (argv != small)
 		pfree(argv);

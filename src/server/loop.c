@@ -16,6 +16,7 @@
 
 #include <petrel/alloc.h>
 #include <petrel/exec.h>
+#include <petrel/block.h>
 #include <petrel/log.h>
 #include <petrel/server.h>
 
@@ -382,8 +383,11 @@ static void *shard_main(void *arg)
 		for (int i = 0; i < srv.nlisteners; i++)
 			arm_accept(s, i);
 	while (!__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE)) {
+		long long wait_ms;
 		s->now_ms = shard_mstime();
 		shard_poll_messages(s);
+		if (block_has_ready(s))
+			block_serve(s);         /* keys filled while we were held */
 		shard_flush_overflow(s);
 		flush_clients(s);
 
@@ -392,6 +396,13 @@ static void *shard_main(void *arg)
 		if (shard_rings_pending(s) || s->overflow_head || s->flush_head) {
 			__atomic_store_n(&s->sleeping, 0, __ATOMIC_RELAXED);
 			io_uring_submit(&s->ring);
+		} else if ((wait_ms = block_timeouts(s)) >= 0) {
+			/* A blocked client's deadline comes before the next cron. */
+			struct __kernel_timespec ts = {wait_ms / 1000, (wait_ms % 1000) * 1000000 + 500000};
+			struct io_uring_cqe *dummy;
+			io_uring_submit_and_wait_timeout(&s->ring, &dummy, 1, &ts, NULL);
+			__atomic_store_n(&s->sleeping, 0, __ATOMIC_RELAXED);
+			__atomic_store_n(&s->wake_pending, 0, __ATOMIC_RELEASE);
 		} else {
 			io_uring_submit_and_wait(&s->ring, 1);
 			__atomic_store_n(&s->sleeping, 0, __ATOMIC_RELAXED);

@@ -19,6 +19,7 @@
 #include <petrel/hold.h>
 #include <petrel/alloc.h>
 #include <petrel/exec.h>
+#include <petrel/block.h>
 
 #include <ck_pr.h>
 #include <sched.h>
@@ -120,6 +121,8 @@ static void tx_finish(struct shard *s, struct tx *tx)
 	c.multi_shard = 1;
 	exec_run(&c);
 	exec_out_end(cl, out, &scratch);
+	if (block_has_ready(s))
+		block_serve(s);
 	for (int i = 0; i < tx->n; i++)
 		if (tx->ids[i] != s->id)
 			send_hold_msg(tx->ids[i], MSG_RELEASE, tx);

@@ -371,17 +371,21 @@ def test_cluster_mode(tmp_path):
     servers = []
     try:
         for _ in range(3):
+            # A long node timeout: on a loaded CI machine a short one lets the
+            # nodes suspect each other and report CLUSTERDOWN mid-test.
             servers.append(Server("--cluster-enabled", "yes", "--cluster-config-file",
-                                  "nodes.conf", "--cluster-node-timeout", "2000"))
+                                  "nodes.conf", "--cluster-node-timeout", "30000"))
         addrs = ["127.0.0.1:%d" % s.port for s in servers]
         subprocess.run([REDIS_CLI, "--cluster", "create"] + addrs +
                        ["--cluster-replicas", "0", "--cluster-yes"], capture_output=True,
                        text=True, timeout=60, check=True)
-        deadline = time.time() + 20
+        deadline = time.time() + 30
         while time.time() < deadline:
             if all("cluster_state:ok" in s.cmd("CLUSTER", "INFO") for s in servers):
                 break
             time.sleep(0.2)
+        assert all("cluster_state:ok" in s.cmd("CLUSTER", "INFO") for s in servers), \
+            "the 3-node cluster did not come up"
         out = tmp_path / "c.json"
         # one ring serving all six connections (two per master): an even spread
         p = bench(servers[0], "--cluster", "-t", "set,get,mset", "-n", 3000, "-r", 10000,
