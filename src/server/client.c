@@ -17,6 +17,7 @@
  *   when none remain and no message refers to it (refs == 0).
  */
 #include <petrel/client.h>
+#include <petrel/cmd.h>
 #include <petrel/exec.h>
 #include <petrel/keyspace.h>
 #include <petrel/alloc.h>
@@ -271,39 +272,49 @@ kill:
  * find their cache lines already on the way instead of stalling on each in
  * turn. Only a hint: a wrong guess costs a few wasted loads. */
 #define PREFETCH_DEPTH 16
+#define PREFETCH_KEYS 32
 
 static void prefetch_keys(struct shard *s, struct client *cl, size_t from)
 {
 	static __thread struct resp_cmd pc;
 	static __thread int pc_ready;
-	struct ks_table *tab[PREFETCH_DEPTH];
-	uint64_t hash[PREFETCH_DEPTH];
+	struct ks_table *tab[PREFETCH_KEYS];
+	uint64_t hash[PREFETCH_KEYS];
 	const struct resp_limits lim = {srv.proto_max_bulk, 1};
 	int n = 0;
 	if (!pc_ready) {
 		resp_cmd_init(&pc);
 		pc_ready = 1;
 	}
-	/* Stage 1: the slots' table headers. */
+	/* Stage 1: the slots' table headers, for every key of the next
+	 * commands (their table positions; MSET/MGET prefetch all keys). */
 	size_t pos = from;
-	while (n < PREFETCH_DEPTH && pos < cl->qlen) {
+	int cmds = 0;
+	while (n < PREFETCH_KEYS && cmds < PREFETCH_DEPTH && pos < cl->qlen) {
 		size_t used, need;
 		const char *err;
 		if (resp_parse(&pc, cl->qbuf + pos, cl->qlen - pos, &lim, &used, &need, &err) != RESP_COMMAND)
 			break;
 		pos += used;
+		cmds++;
 		if (pc.argc < 2 || pc.is_inline)
 			continue;
-		unsigned slot = slot_of(pc.argv[1].ptr, pc.argv[1].len);
-		if (shard_of_slot(slot) != s->id)
+		const struct cmd_def *d = cmd_lookup(pc.argv[0].ptr, pc.argv[0].len);
+		if (!d || d->first <= 0 || (d->flags & CMD_MOVABLE))
 			continue;
-		tab[n] = &ks_dbs[cl->db]->t[slot];
-		hash[n] = ks_hash(pc.argv[1].ptr, pc.argv[1].len);
-		__builtin_prefetch(tab[n]);
-		n++;
+		int last = d->last < 0 ? pc.argc + d->last : d->last;
+		for (int i = d->first; i <= last && i < pc.argc && n < PREFETCH_KEYS; i += d->step) {
+			unsigned slot = slot_of(pc.argv[i].ptr, pc.argv[i].len);
+			if (shard_of_slot(slot) != s->id)
+				continue;
+			tab[n] = &ks_dbs[cl->db]->t[slot];
+			hash[n] = ks_hash(pc.argv[i].ptr, pc.argv[i].len);
+			__builtin_prefetch(tab[n]);
+			n++;
+		}
 	}
 	/* Stage 2: the buckets. Stage 3: the first entry of each bucket. */
-	struct kv **bucket[PREFETCH_DEPTH];
+	struct kv **bucket[PREFETCH_KEYS];
 	for (int i = 0; i < n; i++) {
 		struct kv **b = tab[i]->b;
 		bucket[i] = b ? &b[hash[i] & tab[i]->mask] : NULL;
