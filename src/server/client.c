@@ -274,7 +274,8 @@ kill:
 #define PREFETCH_DEPTH 16
 #define PREFETCH_KEYS 32
 
-static void prefetch_keys(struct shard *s, struct client *cl, size_t from)
+/* Returns how many commands ahead it covered. */
+static int prefetch_keys(struct shard *s, struct client *cl, size_t from)
 {
 	static __thread struct resp_cmd pc;
 	static __thread int pc_ready;
@@ -303,6 +304,10 @@ static void prefetch_keys(struct shard *s, struct client *cl, size_t from)
 		if (!d || d->first <= 0 || (d->flags & CMD_MOVABLE))
 			continue;
 		int last = d->last < 0 ? pc.argc + d->last : d->last;
+		if (n && n + (last - d->first) / d->step + 1 > PREFETCH_KEYS) {
+			cmds--;         /* does not fit whole: the next round takes it */
+			break;
+		}
 		for (int i = d->first; i <= last && i < pc.argc && n < PREFETCH_KEYS; i += d->step) {
 			unsigned slot = slot_of(pc.argv[i].ptr, pc.argv[i].len);
 			if (shard_of_slot(slot) != s->id)
@@ -324,6 +329,7 @@ static void prefetch_keys(struct shard *s, struct client *cl, size_t from)
 	for (int i = 0; i < n; i++)
 		if (bucket[i] && *bucket[i])
 			__builtin_prefetch(*bucket[i]);
+	return cmds;
 }
 
 void client_process_input(struct shard *s, struct client *cl)
@@ -339,10 +345,8 @@ void client_process_input(struct shard *s, struct client *cl)
 			break;
 		if (unsent(cl) > OUT_PAUSE)
 			break;  /* resumed from the send completion */
-		if (--until_prefetch <= 0 && avail > 128) {
-			prefetch_keys(s, cl, cl->qpos);
-			until_prefetch = PREFETCH_DEPTH;
-		}
+		if (--until_prefetch <= 0 && avail > 128)
+			until_prefetch = prefetch_keys(s, cl, cl->qpos);
 		size_t used = 0, need = 0;
 		const char *err = NULL;
 		lim.authenticated = (cl->flags & CL_AUTHED) != 0;
