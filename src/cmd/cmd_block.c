@@ -15,14 +15,15 @@
 
 #include <string.h>
 
-enum kind { K_LPOP, K_RPOP, K_LMPOP, K_LMOVE, K_RPOPLPUSH, K_ZPOPMIN, K_ZPOPMAX, K_ZMPOP };
+enum kind { K_LPOP, K_RPOP, K_LMPOP, K_LMOVE, K_RPOPLPUSH, K_ZPOPMIN, K_ZPOPMAX, K_ZMPOP,
+	    K_XREAD };
 
 static enum kind kind_of(const struct cmd_def *d)
 {
 	static const struct { const char *name; enum kind k; } map[] = {
 		{"blpop", K_LPOP}, {"brpop", K_RPOP}, {"blmpop", K_LMPOP}, {"blmove", K_LMOVE},
 		{"brpoplpush", K_RPOPLPUSH}, {"bzpopmin", K_ZPOPMIN}, {"bzpopmax", K_ZPOPMAX},
-		{"bzmpop", K_ZMPOP},
+		{"bzmpop", K_ZMPOP}, {"xread", K_XREAD}, {"xreadgroup", K_XREAD},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(d->name, map[i].name))
@@ -81,6 +82,8 @@ static int build_op(enum kind k, int argc, const struct resp_arg *argv, const st
 		out[1] = *key;
 		out[2] = argv[2];
 		return 3;
+	case K_XREAD:
+		return 0;       /* streams are served by running the read again */
 	}
 	return 0;
 }
@@ -150,6 +153,11 @@ int block_run(struct shard *s, const struct cmd_def *def, int argc, const struct
 	c.db = db;
 	c.resp = (uint8_t)resp;
 	c.now = shard_mstime();
+	if (dry && k == K_XREAD) {
+		/* Streams: the client reads again itself (its IDs, its group). */
+		struct kv *kv = db_find(&c, key->ptr, key->len, NULL);
+		return kv && kv_type(kv) == OBJ_STREAM ? 2 : 0;
+	}
 	if (dry) {
 		struct kv *kv = db_find(&c, key->ptr, key->len, NULL);
 		if (!kv || kv_type(kv) != (is_list_kind(k) ? OBJ_LIST : OBJ_ZSET))

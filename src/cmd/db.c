@@ -96,6 +96,7 @@ struct kv *db_read(struct cmd_ctx *c, const struct resp_arg *key)
 		db_touch(c, kv);
 	} else {
 		c->sh->stats.misses++;
+		notify_keyspace_event(c, NOTIFY_KEY_MISS, "keymiss", key->ptr, key->len);
 	}
 	return kv;
 }

@@ -8,15 +8,16 @@
  *   "stream". Unlike other types an empty stream stays in the keyspace (XDEL
  *   of the last entry, XGROUP CREATE ... MKSTREAM), as in Redis.
  *
- *   BLOCK on XREAD/XREADGROUP is parsed and validated but petrel has no
- *   blocking yet: a read that finds nothing replies nil at once, as if the
- *   timeout had passed.
+ *   BLOCK on XREAD/XREADGROUP parks the client (src/server/block.c); an XADD
+ *   to one of its streams wakes it and the read runs again, with '$'
+ *   replaced by the last ID at the time it blocked.
  *
  * Thread: the owner (or holder) of the keys' shards; see cmd.h.
  */
 #include "t_stream.h"
 
 #include <petrel/alloc.h>
+#include <petrel/block.h>
 #include <petrel/cmd.h>
 #include <petrel/config.h>
 #include <petrel/db.h>
@@ -571,6 +572,36 @@ static void reply_consumer_history(struct cmd_ctx *c, struct stream *s,
 	reply_set_deferred(c->out, pos, '*', (long)n);
 }
 
+/* Nothing to read and BLOCK given: park the client (src/server/block.c).
+ * '$' becomes the stream's last ID now, so the read retried on a wake-up
+ * returns what was added after the block began. */
+static void block_stream_read(struct cmd_ctx *c, int streams, int nstreams,
+			      const struct stream_id *ids, long long timeout)
+{
+	struct resp_arg *argv = pmalloc((size_t)c->argc * sizeof(*argv));
+	char *idtext = pmalloc((size_t)nstreams * 48);
+	memcpy(argv, c->argv, (size_t)c->argc * sizeof(*argv));
+	for (int k = 0; k < nstreams; k++) {
+		struct resp_arg *ida = &argv[streams + nstreams + k];
+		if (ida->len == 1 && ida->ptr[0] == '$') {
+			char *p = idtext + k * 48;
+			int n = snprintf(p, 48, "%llu-%llu", (unsigned long long)ids[k].ms,
+					 (unsigned long long)ids[k].seq);
+			ida->ptr = p;
+			ida->len = (size_t)n;
+		}
+	}
+	int keys[256];
+	int n = 0;
+	for (int k = 0; k < nstreams && n < 256; k++)
+		keys[n++] = streams + k;
+	struct cmd_ctx bc = *c;
+	bc.argv = argv;
+	block_client(&bc, keys, n, timeout ? c->now + timeout : 0);
+	pfree(idtext);
+	pfree(argv);
+}
+
 static void xread_generic(struct cmd_ctx *c, int xreadgroup)
 {
 	long long timeout = -1, count = 0;
@@ -718,10 +749,13 @@ static void xread_generic(struct cmd_ctx *c, int xreadgroup)
 		if (group)
 			db_modified(c, key->ptr, key->len);
 	}
-	if (served)
+	if (served) {
 		reply_set_deferred(c->out, pos, c->resp == 2 ? '*' : '%', served);
-	else
-		reply_null_array(c->out);   /* no BLOCK support yet: as if it timed out */
+	} else if (timeout >= 0 && c->cl && !c->in_exec) {
+		block_stream_read(c, streams, nstreams, ids, timeout);
+	} else {
+		reply_null_array(c->out);
+	}
 out:
 	pfree(ids);
 	pfree(groups);

@@ -209,3 +209,30 @@ def test_stress_no_loss_no_duplicate(shared_server, r):
     assert len(got) == n_items, (len(got), n_items)
     assert len(set(got)) == n_items, "an item was delivered twice"
     assert all(r.llen(k) == 0 for k in keys)
+
+
+def test_xread_block_woken_by_xadd(shared_server, r):
+    keys = keys_on_distinct_slots(2, prefix="xs")
+    c = shared_server.client()
+    t, out = in_thread(lambda: c.xread({keys[0]: "$", keys[1]: "$"}, block=10000))
+    wait_blocked(r, 1)
+    eid = r.xadd(keys[1], {"f": "v"})
+    t.join(10)
+    assert out == [[[keys[1], [(eid, {"f": "v"})]]]]
+
+
+def test_xread_block_timeout(r):
+    t0 = time.time()
+    assert r.xread({"xnone": "$"}, block=100) in ([], None)
+    assert time.time() - t0 < 5
+
+
+def test_xreadgroup_block(shared_server, r):
+    r.xgroup_create("xg", "g", id="$", mkstream=True)
+    c = shared_server.client()
+    t, out = in_thread(lambda: c.xreadgroup("g", "c1", {"xg": ">"}, block=10000))
+    wait_blocked(r, 1)
+    eid = r.xadd("xg", {"x": "y"})
+    t.join(10)
+    assert out == [[["xg", [(eid, {"x": "y"})]]]]
+    assert r.xpending("xg", "g")["pending"] == 1
