@@ -53,6 +53,8 @@ void pubsub_client_reset(struct shard *s, struct client *cl);
  * and whether cl is in Pub/Sub mode (any of the three). */
 long pubsub_client_subs(const struct client *cl);
 long pubsub_client_ssubs(const struct client *cl);
+/* Subscriptions of one kind (PUBSUB_CHANNEL/PATTERN/SHARD) of cl. */
+long pubsub_client_count(const struct client *cl, int kind);
 int pubsub_client_active(const struct client *cl);
 
 /* Admission of d for a client in RESP2 Pub/Sub mode: NULL if allowed,

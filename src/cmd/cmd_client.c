@@ -13,6 +13,9 @@
 #include <petrel/alloc.h>
 #include <petrel/block.h>
 #include <petrel/client.h>
+#include <petrel/multi.h>
+#include <petrel/pubsub.h>
+#include <petrel/watch.h>
 #include <petrel/cmd.h>
 #include <petrel/db.h>
 #include <petrel/server.h>
@@ -94,6 +97,14 @@ static void client_flags_str(const struct client *cl, char *p)
 	char *s = p;
 	if (cl->flags & CL_MONITOR)
 		*p++ = 'O';
+	if (pubsub_client_active(cl))
+		*p++ = 'P';
+	if (cl->flags & CL_MULTI)
+		*p++ = 'x';
+	if (cl->flags & CL_BLOCKED)
+		*p++ = 'b';
+	if (watch_is_dirty(cl))
+		*p++ = 'd';
 	if (cl->flags & CL_CLOSE_AFTER)
 		*p++ = 'c';
 	if (cl->flags & CL_KILLED)
@@ -132,11 +143,14 @@ static void client_line(struct rbuf *b, const struct client *cl, const struct cm
 	if (cl->send_inflight || cl->out.len)
 		events[ne++] = 'w';
 	int n = snprintf(line, sizeof(line),
-		"id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 "
-		"ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=0 rbs=%zu rbp=%zu obl=%zu "
+		"id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=%ld psub=%ld "
+		"ssub=%ld multi=%d qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=0 rbs=%zu rbp=%zu obl=%zu "
 		"oll=%d omem=%zu tot-mem=%zu events=%s cmd=%s user=default redir=-1 resp=%d\n",
 		(unsigned long long)cl->id, addr, laddr, cl->fd, cl->name ? cl->name : "",
-		(now - cl->ctime_ms) / 1000, (now - cl->last_ms) / 1000, flags, cl->db, qbuf, qfree,
+		(now - cl->ctime_ms) / 1000, (now - cl->last_ms) / 1000, flags, cl->db,
+		pubsub_client_count(cl, PUBSUB_CHANNEL), pubsub_client_count(cl, PUBSUB_PATTERN),
+		pubsub_client_count(cl, PUBSUB_SHARD), (cl->flags & CL_MULTI) && cl->mq ? cl->mq->n : -1,
+		qbuf, qfree,
 		argv_mem, cl->out.cap, cl->out.cap, cl->out.len, pend ? 1 : 0, pend, tot, events,
 		cl->last_cmd ? cl->last_cmd : "NULL", cl->resp);
 	if (n >= (int)sizeof(line))
@@ -144,8 +158,7 @@ static void client_line(struct rbuf *b, const struct client *cl, const struct cm
 	rbuf_append(b, line, (size_t)n);
 }
 
-/* Client types (TYPE filter). petrel has neither replicas, masters nor
- * pub/sub clients yet: every client is "normal". */
+/* Client types (TYPE filter). */
 static int parse_type(struct cmd_ctx *c, const struct resp_arg *a, int *type)
 {
 	if (arg_is(a, "normal"))
@@ -165,10 +178,10 @@ static int parse_type(struct cmd_ctx *c, const struct resp_arg *a, int *type)
 	return 0;
 }
 
+/* 0 normal, 2 pubsub (petrel has no replica or master links yet). */
 static int client_type(const struct client *cl)
 {
-	(void)cl;
-	return 0;
+	return pubsub_client_active(cl) ? 2 : 0;
 }
 
 static int cmp_client_id(const void *a, const void *b)

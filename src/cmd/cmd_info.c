@@ -9,6 +9,7 @@
 #include <petrel/config.h>
 #include <petrel/keyspace.h>
 #include <petrel/block.h>
+#include <petrel/pubsub.h>
 #include <petrel/server.h>
 #include <petrel/shard.h>
 
@@ -133,6 +134,18 @@ static void sec_persistence(struct rbuf *b)
 	    (unsigned long long)srv.dirty, srv.lastsave);
 }
 
+/* Pub/Sub counts for the stats section: exact under the all-shard hold that
+ * route_info asks for whenever anyone subscribes; zero otherwise. */
+static long info_channels, info_patterns;
+
+int route_info(int argc, const struct resp_arg *argv);
+int route_info(int argc, const struct resp_arg *argv)
+{
+	(void)argc;
+	(void)argv;
+	return pubsub_any() ? ROUTE_ALL : ROUTE_LOCAL;
+}
+
 static void sec_stats(struct rbuf *b)
 {
 	uint64_t cmds = SUM(commands);
@@ -146,7 +159,7 @@ static void sec_stats(struct rbuf *b)
 	       "expired_keys:%llu\r\nexpired_stale_perc:0.00\r\nexpired_time_cap_reached_count:0\r\n"
 	       "expire_cycle_cpu_milliseconds:%llu\r\nevicted_keys:%llu\r\nevicted_clients:0\r\n"
 	       "total_eviction_exceeded_time:0\r\ncurrent_eviction_exceeded_time:0\r\n"
-	       "keyspace_hits:%llu\r\nkeyspace_misses:%llu\r\npubsub_channels:0\r\npubsub_patterns:0\r\n"
+	       "keyspace_hits:%llu\r\nkeyspace_misses:%llu\r\npubsub_channels:%ld\r\npubsub_patterns:%ld\r\n"
 	       "pubsubshard_channels:0\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\nmigrate_cached_sockets:0\r\n"
 	       "slave_expires_tracked_keys:0\r\nactive_defrag_hits:0\r\nactive_defrag_misses:0\r\n"
 	       "active_defrag_key_hits:0\r\nactive_defrag_key_misses:0\r\ntotal_active_defrag_time:0\r\n"
@@ -161,7 +174,7 @@ static void sec_stats(struct rbuf *b)
 	    (unsigned long long)SUM(net_in), (unsigned long long)SUM(net_out),
 	    (unsigned long long)srv.stat_rejected, (unsigned long long)SUM(expired_keys),
 	    (unsigned long long)(SUM(expire_cycle_us) / 1000), (unsigned long long)SUM(evicted_keys),
-	    (unsigned long long)SUM(hits), (unsigned long long)SUM(misses),
+	    (unsigned long long)SUM(hits), (unsigned long long)SUM(misses), info_channels, info_patterns,
 	    (unsigned long long)stats_total_errors(), (unsigned long long)SUM(cross_msgs),
 	    (unsigned long long)SUM(multi_shard));
 }
@@ -255,6 +268,14 @@ static void sec_cluster(struct rbuf *b) { add(b, "# Cluster\r\ncluster_enabled:0
 
 void cmd_info(struct cmd_ctx *c)
 {
+	info_channels = info_patterns = 0;
+	if (pubsub_any() && (c->multi_shard || nshards == 1)) {
+		struct rbuf scratch;
+		rbuf_init(&scratch, 2);
+		info_channels = pubsub_list_channels(PUBSUB_CHANNEL, NULL, 0, &scratch);
+		rbuf_deinit(&scratch);
+		info_patterns = pubsub_numpat();
+	}
 	int nsec = (int)(sizeof(sections) / sizeof(sections[0]));
 	int want[16] = {0};
 	int any = 0;

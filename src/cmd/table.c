@@ -25,6 +25,7 @@ int getkeys_store_numkeys2(int argc, const struct resp_arg *argv, int *keys, int
 int getkeys_xread(int argc, const struct resp_arg *argv, int *keys, int max);
 /* end stream getkeys */
 int route_scan(int argc, const struct resp_arg *argv);
+int route_info(int argc, const struct resp_arg *argv);
 int getkeys_bmpop(int argc, const struct resp_arg *argv, int *keys, int max);
 int route_client(int argc, const struct resp_arg *argv);
 int route_config(int argc, const struct resp_arg *argv);

@@ -142,6 +142,11 @@ long pubsub_client_subs(const struct client *cl)
 		      dict_size(cl->ps->by_kind[PUBSUB_PATTERN]));
 }
 
+long pubsub_client_count(const struct client *cl, int kind)
+{
+	return cl->ps ? (long)dict_size(cl->ps->by_kind[kind]) : 0;
+}
+
 long pubsub_client_ssubs(const struct client *cl)
 {
 	return cl->ps ? (long)dict_size(cl->ps->by_kind[PUBSUB_SHARD]) : 0;
