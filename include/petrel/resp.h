@@ -62,6 +62,10 @@ void resp_cmd_deinit(struct resp_cmd *cmd);
 int resp_parse(struct resp_cmd *cmd, const char *buf, size_t len, const struct resp_limits *lim,
 	       size_t *consumed, size_t *need, const char **err);
 
+/* Redis's strict integer rule (string2ll): optional '-', no '+', no leading
+ * zeros, no spaces, "-0" refused, no overflow. 0 on success, -1 otherwise. */
+int resp_strict_ll(const char *p, size_t n, long long *out);
+
 /* Split a line with redis-cli / redis.conf quoting rules ("sdssplitargs").
  * Writes unescaped bytes to *out (grown as needed) and arguments to cmd->argv.
  * Returns the argument count or -1 on unbalanced quotes. */

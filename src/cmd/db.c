@@ -202,44 +202,9 @@ void db_expired_hook(struct cmd_ctx *c, const char *key, size_t klen)
 
 int arg_ll(const struct resp_arg *a, long long *v)
 {
-	/* Redis's string2ll: strict, no spaces, no '+', no leading zeros. */
-	const char *p = a->ptr;
-	size_t n = a->len;
-	if (n == 0 || n > 20)
-		return -1;
-	if (n == 1 && p[0] == '0') {
-		*v = 0;
-		return 0;
-	}
-	int neg = 0;
-	size_t i = 0;
-	if (p[0] == '-') {
-		neg = 1;
-		i = 1;
-		if (n == 1)
-			return -1;
-	}
-	if (p[i] < '1' || p[i] > '9')
-		return -1;
-	unsigned long long u = 0;
-	for (; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return -1;
-		unsigned d = (unsigned)(p[i] - '0');
-		if (u > (18446744073709551615ULL - d) / 10)
-			return -1;
-		u = u * 10 + d;
-	}
-	if (neg) {
-		if (u > 9223372036854775808ULL)
-			return -1;
-		*v = (long long)(0 - u);
-	} else {
-		if (u > 9223372036854775807ULL)
-			return -1;
-		*v = (long long)u;
-	}
-	return 0;
+	/* Redis's string2ll: strict, no spaces, no '+', no leading zeros; the
+	 * same rule as RESP headers. */
+	return resp_strict_ll(a->ptr, a->len, v);
 }
 
 int arg_ll_or_reply(struct cmd_ctx *c, const struct resp_arg *a, long long *v)

@@ -23,6 +23,7 @@
 #include <petrel/db.h>
 #include <petrel/pubsub.h>
 #include <petrel/kv.h>
+#include <petrel/types.h>
 #include <petrel/ds/dict.h>
 #include <petrel/ds/listpack.h>
 
@@ -1042,4 +1043,22 @@ void cmd_hscan(struct cmd_ctx *c)
 	}
 	pfree(acc.items);
 	reply_set_deferred(c->out, pos, '*', n);
+}
+
+/* ---- read access for t_sort.c (declared in include/petrel/types.h) ------- */
+
+int thash_get(struct kv *kv, const char *field, size_t flen, const char **val, size_t *vlen,
+	      char *numbuf)
+{
+	struct hval v;
+	if (!hash_get(kv, field, flen, &v))
+		return 0;
+	if (v.p == v.num) {
+		memcpy(numbuf, v.num, v.len);
+		*val = numbuf;
+	} else {
+		*val = v.p;
+	}
+	*vlen = v.len;
+	return 1;
 }

@@ -27,6 +27,7 @@
 #include <petrel/db.h>
 #include <petrel/pubsub.h>
 #include <petrel/kv.h>
+#include <petrel/types.h>
 #include <petrel/ds/dict.h>
 #include <petrel/ds/listpack.h>
 #include <petrel/ds/skiplist.h>
@@ -1959,4 +1960,34 @@ void cmd_zscan(struct cmd_ctx *c)
 	}
 	reply_set_deferred(c->out, pos, '*', n);
 	pfree(acc.v);
+}
+
+/* ---- read access for t_sort.c (declared in include/petrel/types.h) ------- */
+
+unsigned long tzset_size(const struct kv *kv)
+{
+	struct zval z;
+	zv_load(kv, &z);
+	return zv_len(&z);
+}
+
+void tzset_range(const struct kv *kv, unsigned long start, unsigned long count, int rev,
+		 void (*fn)(void *ud, const char *s, size_t len), void *ud)
+{
+	struct zval z;
+	struct zcur cur;
+	unsigned long len;
+	zv_load(kv, &z);
+	len = zv_len(&z);
+	if (start >= len)
+		return;
+	if (count > len - start)
+		count = len - start;
+	zc_at_rank(&cur, &z, rev ? len - 1 - start : start);
+	for (; count && zc_valid(&cur); count--) {
+		size_t l;
+		const char *s = zc_get(&cur, &l, NULL);
+		fn(ud, s, l);
+		zc_step(&cur, rev);
+	}
 }

@@ -34,6 +34,11 @@ int route_debug(int argc, const struct resp_arg *argv);
 int route_pubsub_local(int argc, const struct resp_arg *argv);
 int route_publish(int argc, const struct resp_arg *argv);
 int route_spublish(int argc, const struct resp_arg *argv);
+/* SORT getkeys/route (t_sort.c) */
+int getkeys_sort(int argc, const struct resp_arg *argv, int *keys, int max);
+int getkeys_sort_ro(int argc, const struct resp_arg *argv, int *keys, int max);
+int route_sort(int argc, const struct resp_arg *argv);
+/* end SORT getkeys/route */
 
 const struct cmd_def cmd_table[] = {
 #define CMD(name, fn, arity, flags, first, last, step, acl, gk, rt) \

@@ -51,7 +51,7 @@ static void ensure_args(struct resp_cmd *cmd, size_t n)
 
 /* Strict decimal as Redis's string2ll: no sign '+', no leading zeros, no
  * spaces, "-0" rejected, at most 20 chars, no overflow. */
-static int strict_ll(const char *p, size_t n, long long *out)
+int resp_strict_ll(const char *p, size_t n, long long *out)
 {
 	/* Headers are mostly 1-3 digits: decide those without the general loop. */
 	if (n <= 3 && n > 0 && p[0] >= '1' && p[0] <= '9') {
@@ -151,7 +151,7 @@ static int parse_multibulk(struct resp_cmd *cmd, const char *buf, size_t len,
 		return RESP_NEED_MORE;
 	}
 	long long count;
-	if (strict_ll(buf + 1, (size_t)(cr - buf - 1), &count) || count > INT_MAX) {
+	if (resp_strict_ll(buf + 1, (size_t)(cr - buf - 1), &count) || count > INT_MAX) {
 		*err = "Protocol error: invalid multibulk length";
 		return RESP_ERROR;
 	}
@@ -192,7 +192,7 @@ static int parse_multibulk(struct resp_cmd *cmd, const char *buf, size_t len,
 			return RESP_ERROR;
 		}
 		long long blen;
-		if (strict_ll(hdr + 1, (size_t)(cr - hdr - 1), &blen) || blen < 0 ||
+		if (resp_strict_ll(hdr + 1, (size_t)(cr - hdr - 1), &blen) || blen < 0 ||
 		    blen > lim->max_bulk) {
 			*err = "Protocol error: invalid bulk length";
 			return RESP_ERROR;

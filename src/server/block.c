@@ -14,6 +14,7 @@
 #include <petrel/keyspace.h>
 #include <petrel/shard.h>
 
+#include "dbkey.h"
 #include "loop.h"
 
 #include <math.h>
@@ -35,34 +36,16 @@ struct block_token {
 	struct block_token *next;       /* client shard's list of blocked tokens */
 };
 
-struct bkey {
-	int db;
-	uint32_t len;
-	char data[];
-};
-
 struct bfifo {
 	int head, n, cap;
 	struct block_token **t;
 };
 
 static struct dict *tables[SHARD_MAX];          /* per shard: bkey -> bfifo */
-static struct bkey **ready[SHARD_MAX];          /* per shard: keys to serve */
+static struct dbkey **ready[SHARD_MAX];          /* per shard: keys to serve */
 static int nready[SHARD_MAX], capready[SHARD_MAX];
 static struct block_token *blocked[SHARD_MAX];  /* per client shard */
 static long nblocked;                           /* atomic */
-
-static uint64_t bkey_hash(const void *k)
-{
-	const struct bkey *b = k;
-	return ks_hash(b->data, b->len) ^ (uint64_t)b->db;
-}
-
-static int bkey_cmp(const void *a, const void *b)
-{
-	const struct bkey *x = a, *y = b;
-	return x->db == y->db && x->len == y->len && !memcmp(x->data, y->data, x->len);
-}
 
 static void token_put(struct block_token *t)
 {
@@ -82,18 +65,9 @@ static void fifo_free(void *v)
 }
 
 static const struct dict_type btype = {
-	.hash = bkey_hash, .key_compare = bkey_cmp, .key_destructor = pfree,
+	.hash = dbkey_hash, .key_compare = dbkey_eq, .key_destructor = pfree,
 	.val_destructor = fifo_free,
 };
-
-static struct bkey *bkey_new(int db, const char *key, size_t klen)
-{
-	struct bkey *k = pmalloc(sizeof(*k) + klen);
-	k->db = db;
-	k->len = (uint32_t)klen;
-	memcpy(k->data, key, klen);
-	return k;
-}
 
 long block_count(void)
 {
@@ -151,7 +125,7 @@ void block_client(struct cmd_ctx *c, const int *keys, int nkeys, long long deadl
 		int sh = shard_of_slot(slot_of(k->ptr, k->len));
 		if (!tables[sh])
 			tables[sh] = dict_create(&btype);
-		struct bkey *bk = bkey_new(c->db, k->ptr, k->len);
+		struct dbkey *bk = dbkey_new(c->db, k->ptr, k->len);
 		struct dict_entry *de = dict_find(tables[sh], bk);
 		struct bfifo *f;
 		if (de) {
@@ -280,13 +254,13 @@ void block_signal(int db, const char *key, size_t klen)
 	struct dict *d = tables[sh];
 	if (!d || !dict_size(d))
 		return;
-	struct bkey *bk = bkey_new(db, key, klen);
+	struct dbkey *bk = dbkey_new(db, key, klen);
 	if (!dict_find(d, bk)) {
 		pfree(bk);
 		return;
 	}
 	for (int i = 0; i < nready[sh]; i++) {
-		if (bkey_cmp(ready[sh][i], bk)) {
+		if (dbkey_eq(ready[sh][i], bk)) {
 			pfree(bk);
 			return;
 		}
@@ -305,7 +279,7 @@ void block_signal(int db, const char *key, size_t klen)
 int block_run(struct shard *s, const struct cmd_def *def, int argc, const struct resp_arg *argv,
 	      int db, int resp, const struct resp_arg *key, struct rbuf *out, int dry);
 
-static void serve_key(struct shard *s, struct bkey *bk)
+static void serve_key(struct shard *s, struct dbkey *bk)
 {
 	struct dict *d = tables[s->id];
 	struct dict_entry *de = d ? dict_find(d, bk) : NULL;
@@ -349,7 +323,7 @@ void block_serve(struct shard *s)
 {
 	int sh = s->id;
 	while (nready[sh]) {
-		struct bkey *bk = ready[sh][--nready[sh]];
+		struct dbkey *bk = ready[sh][--nready[sh]];
 		serve_key(s, bk);
 		pfree(bk);
 	}

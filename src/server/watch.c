@@ -11,18 +11,14 @@
 #include <petrel/keyspace.h>
 #include <petrel/shard.h>
 
+#include "dbkey.h"
+
 #include <string.h>
 
 struct watch_token {
 	int dirty;
 	int refs;       /* client's + one per table entry */
 	int released;   /* the client let go: entries may be dropped */
-};
-
-struct wkey {
-	int db;
-	uint32_t len;
-	char data[];
 };
 
 struct wlist {
@@ -32,18 +28,6 @@ struct wlist {
 
 static struct dict *tables[SHARD_MAX];
 static long live_tokens;        /* tokens with at least one watched key (atomic) */
-
-static uint64_t wkey_hash(const void *k)
-{
-	const struct wkey *w = k;
-	return ks_hash(w->data, w->len) ^ (uint64_t)w->db;
-}
-
-static int wkey_cmp(const void *a, const void *b)
-{
-	const struct wkey *x = a, *y = b;
-	return x->db == y->db && x->len == y->len && !memcmp(x->data, y->data, x->len);
-}
 
 static void token_put(struct watch_token *t)
 {
@@ -61,7 +45,7 @@ static void wlist_free(void *v)
 }
 
 static const struct dict_type wtype = {
-	.hash = wkey_hash, .key_compare = wkey_cmp, .key_destructor = pfree,
+	.hash = dbkey_hash, .key_compare = dbkey_eq, .key_destructor = pfree,
 	.val_destructor = wlist_free,
 };
 
@@ -83,10 +67,7 @@ void watch_key(struct client *cl, int db, const char *key, size_t klen)
 		__atomic_add_fetch(&live_tokens, 1, __ATOMIC_RELAXED);
 	}
 	struct dict *d = table_of(db, key, klen);
-	struct wkey *k = pmalloc(sizeof(*k) + klen);
-	k->db = db;
-	k->len = (uint32_t)klen;
-	memcpy(k->data, key, klen);
+	struct dbkey *k = dbkey_new(db, key, klen);
 	struct dict_entry *de = dict_find(d, k);
 	struct wlist *l;
 	if (de) {
@@ -144,11 +125,7 @@ void watch_touch(int db, const char *key, size_t klen)
 	struct dict *d = tables[shard_of_slot(slot_of(key, klen))];
 	if (!d || !dict_size(d))
 		return;
-	char buf[sizeof(struct wkey) + 128];
-	struct wkey *k = klen <= 128 ? (struct wkey *)buf : pmalloc(sizeof(*k) + klen);
-	k->db = db;
-	k->len = (uint32_t)klen;
-	memcpy(k->data, key, klen);
+	struct dbkey *k = dbkey_new(db, key, klen);
 	struct dict_entry *de = dict_find(d, k);
 	if (de) {
 		struct wlist *l = de->v.val;
@@ -157,8 +134,7 @@ void watch_touch(int db, const char *key, size_t klen)
 		/* Every watcher is dirty now: the entry has done its job. */
 		dict_delete(d, k);
 	}
-	if (k != (struct wkey *)buf)
-		pfree(k);
+	pfree(k);
 }
 
 void watch_touch_db(int db)
@@ -173,7 +149,7 @@ void watch_touch_db(int db)
 		dict_iter_init(&it, d, 1);
 		struct dict_entry *de;
 		while ((de = dict_iter_next(&it))) {
-			struct wkey *k = de->key;
+			struct dbkey *k = de->key;
 			if (k->db != db || !ks_find(db, slot_of(k->data, k->len), k->data, k->len, NULL))
 				continue;
 			struct wlist *l = de->v.val;
