@@ -25,6 +25,7 @@
 #include <petrel/kv.h>
 #include <petrel/types.h>
 #include <petrel/ds/dict.h>
+#include <petrel/glob.h>
 #include <petrel/ds/listpack.h>
 
 #include <ctype.h>
@@ -854,85 +855,6 @@ void cmd_hrandfield(struct cmd_ctx *c)
 
 /* ---- HSCAN ------------------------------------------------------------------------- */
 
-/* Glob match with lengths, Redis stringmatchlen's dialect: * ? [abc] [^a-z] \x.
- * Backtracks only to the last '*', so it runs in O(plen * slen) at worst. */
-static int hash_glob(const char *p, size_t plen, const char *s, size_t slen)
-{
-	size_t pi = 0, si = 0, star_p = (size_t)-1, star_s = 0;
-	while (si < slen) {
-		if (pi < plen) {
-			char pc = p[pi];
-			if (pc == '*') {
-				while (pi < plen && p[pi] == '*')
-					pi++;
-				if (pi == plen)
-					return 1;
-				star_p = pi;
-				star_s = si;
-				continue;
-			}
-			if (pc == '?') {
-				pi++;
-				si++;
-				continue;
-			}
-			if (pc == '[') {
-				size_t j = pi + 1;
-				int neg = 0, match = 0;
-				if (j < plen && p[j] == '^') {
-					neg = 1;
-					j++;
-				}
-				while (j < plen && p[j] != ']') {
-					if (p[j] == '\\' && j + 1 < plen) {
-						j++;
-						if (p[j] == s[si])
-							match = 1;
-						j++;
-					} else if (j + 2 < plen && p[j + 1] == '-') {
-						unsigned char a = (unsigned char)p[j], b = (unsigned char)p[j + 2];
-						unsigned char ch = (unsigned char)s[si];
-						if (a > b) {
-							unsigned char t = a;
-							a = b;
-							b = t;
-						}
-						if (ch >= a && ch <= b)
-							match = 1;
-						j += 3;
-					} else {
-						if (p[j] == s[si])
-							match = 1;
-						j++;
-					}
-				}
-				/* an unclosed class ends at the pattern's end, as Redis */
-				if (neg)
-					match = !match;
-				if (match) {
-					pi = j < plen ? j + 1 : j;
-					si++;
-					continue;
-				}
-			} else {
-				if (pc == '\\' && pi + 1 < plen)
-					pc = p[++pi];
-				if (pc == s[si]) {
-					pi++;
-					si++;
-					continue;
-				}
-			}
-		}
-		if (star_p == (size_t)-1)
-			return 0;
-		pi = star_p;
-		si = ++star_s;
-	}
-	while (pi < plen && p[pi] == '*')
-		pi++;
-	return pi == plen;
-}
 
 struct hscan_acc {
 	const struct hstr **items;      /* field, value, field, value, ... */
@@ -1009,7 +931,7 @@ void cmd_hscan(struct cmd_ctx *c)
 		struct hval f, v;
 		hash_iter_init(&it, kv);
 		while (hash_iter_next(&it, &f, &v)) {
-			if (pat && !hash_glob(pat->ptr, pat->len, f.p, f.len))
+			if (pat && !glob_match(pat->ptr, pat->len, f.p, f.len, 0))
 				continue;
 			reply_hval(c->out, &f);
 			reply_hval(c->out, &v);
@@ -1035,7 +957,7 @@ void cmd_hscan(struct cmd_ctx *c)
 	long n = 0;
 	for (size_t i = 0; i < acc.n; i += 2) {
 		const struct hstr *f = acc.items[i], *v = acc.items[i + 1];
-		if (pat && !hash_glob(pat->ptr, pat->len, f->data, f->len))
+		if (pat && !glob_match(pat->ptr, pat->len, f->data, f->len, 0))
 			continue;
 		reply_bulk(c->out, f->data, f->len);
 		reply_bulk(c->out, v->data, v->len);

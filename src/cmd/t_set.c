@@ -10,9 +10,9 @@
  * (length-prefixed, NUL-terminated bytes) and whose values are unused. The dict
  * owns its keys (set_dict_type frees them).
  *
- * Also here, shared with t_zset.c (declared there): the glob matcher for the
- * *SCAN commands, the cursor parser, the per-thread random generator and the
- * getkeys function for "numkeys key..." commands.
+ * Also here, shared with t_zset.c (declared there): the *SCAN cursor
+ * parser, the per-thread random generator and the getkeys function for
+ * "numkeys key..." commands.
  *
  * Thread: the owner (or holder) of the keys' shards; see cmd.h. The random
  * generator is thread-local.
@@ -24,6 +24,7 @@
 #include <petrel/pubsub.h>
 #include <petrel/kv.h>
 #include <petrel/ds/dict.h>
+#include <petrel/glob.h>
 #include <petrel/ds/intset.h>
 #include <petrel/ds/listpack.h>
 
@@ -38,7 +39,6 @@
 /* ---- shared helpers (declared again in t_zset.c) ------------------------- */
 
 uint64_t tset_rand(void);
-int tset_glob_match(const char *p, size_t plen, const char *s, size_t slen);
 int tset_parse_cursor(struct cmd_ctx *c, const struct resp_arg *a, unsigned long *cursor);
 int tset_scan_options(struct cmd_ctx *c, int from, long *count, const struct resp_arg **pat);
 int getkeys_numkeys1(int argc, const struct resp_arg *argv, int *keys, int max);
@@ -63,97 +63,6 @@ uint64_t tset_rand(void)
 	return rng_state * 0x2545f4914f6cdd1dull;
 }
 
-/* Redis's stringmatch rules (case-sensitive), on byte ranges:
- * '*', '?', '[...]' with ranges and '^', and '\' escapes. */
-int tset_glob_match(const char *p, size_t plen, const char *s, size_t slen)
-{
-	while (plen && slen) {
-		switch (*p) {
-		case '*':
-			while (plen > 1 && p[1] == '*') {
-				p++;
-				plen--;
-			}
-			if (plen == 1)
-				return 1;
-			for (; slen; s++, slen--)
-				if (tset_glob_match(p + 1, plen - 1, s, slen))
-					return 1;
-			return 0;
-		case '?':
-			break;
-		case '[': {
-			int neg, match = 0;
-			p++;
-			plen--;
-			neg = plen && *p == '^';
-			if (neg) {
-				p++;
-				plen--;
-			}
-			for (;;) {
-				if (plen == 0) {
-					/* unterminated class: Redis steps back onto the last byte */
-					p--;
-					plen++;
-					break;
-				}
-				if (*p == '\\' && plen >= 2) {
-					p++;
-					plen--;
-					if (*p == *s)
-						match = 1;
-				} else if (*p == ']') {
-					break;
-				} else if (plen >= 3 && p[1] == '-') {
-					unsigned char lo = (unsigned char)p[0], hi = (unsigned char)p[2];
-					unsigned char ch = (unsigned char)*s;
-					if (lo > hi) {
-						unsigned char t = lo;
-						lo = hi;
-						hi = t;
-					}
-					if (ch >= lo && ch <= hi)
-						match = 1;
-					p += 2;
-					plen -= 2;
-				} else if (*p == *s) {
-					match = 1;
-				}
-				p++;
-				plen--;
-			}
-			if (neg)
-				match = !match;
-			if (!match)
-				return 0;
-			break;
-		}
-		case '\\':
-			if (plen >= 2) {
-				p++;
-				plen--;
-			}
-			/* fall through */
-		default:
-			if (*p != *s)
-				return 0;
-			break;
-		}
-		p++;
-		plen--;
-		s++;
-		slen--;
-		if (slen == 0) {
-			while (plen && *p == '*') {
-				p++;
-				plen--;
-			}
-			break;
-		}
-	}
-	return plen == 0 && slen == 0;
-}
 
 int tset_parse_cursor(struct cmd_ctx *c, const struct resp_arg *a, unsigned long *cursor)
 {
@@ -1099,7 +1008,7 @@ void cmd_sscan(struct cmd_ctx *c)
 		size_t len;
 		set_iter_init(&it, &st);
 		while (set_iter_next(&it, &s, &len)) {
-			if (pat && !tset_glob_match(pat->ptr, pat->len, s, len))
+			if (pat && !glob_match(pat->ptr, pat->len, s, len, 0))
 				continue;
 			reply_bulk(c->out, s, len);
 			n++;
@@ -1122,7 +1031,7 @@ void cmd_sscan(struct cmd_ctx *c)
 	long n = 0;
 	for (size_t i = 0; i < acc.n; i++) {
 		const struct set_member *m = acc.v[i];
-		if (pat && !tset_glob_match(pat->ptr, pat->len, m->data, m->len))
+		if (pat && !glob_match(pat->ptr, pat->len, m->data, m->len, 0))
 			continue;
 		reply_bulk(c->out, m->data, m->len);
 		n++;

@@ -25,6 +25,7 @@
 #include <petrel/cmd.h>
 #include <petrel/config.h>
 #include <petrel/db.h>
+#include <petrel/glob.h>
 #include <petrel/pubsub.h>
 #include <petrel/kv.h>
 #include <petrel/types.h>
@@ -40,7 +41,6 @@
 
 /* From t_set.c. */
 uint64_t tset_rand(void);
-int tset_glob_match(const char *p, size_t plen, const char *s, size_t slen);
 int tset_parse_cursor(struct cmd_ctx *c, const struct resp_arg *a, unsigned long *cursor);
 int tset_scan_options(struct cmd_ctx *c, int from, long *count, const struct resp_arg **pat);
 unsigned long tset_size(const struct kv *kv);
@@ -1928,7 +1928,7 @@ void cmd_zscan(struct cmd_ctx *c)
 			uint32_t scl;
 			const char *m = lp_member_at(p, buf, &ml);
 			const unsigned char *s = lp_get_str(sp, sbuf, &scl);
-			if (!pat || tset_glob_match(pat->ptr, pat->len, m, ml)) {
+			if (!pat || glob_match(pat->ptr, pat->len, m, ml, 0)) {
 				reply_bulk(c->out, m, ml);
 				reply_bulk(c->out, s, scl);
 				n += 2;
@@ -1950,7 +1950,7 @@ void cmd_zscan(struct cmd_ctx *c)
 	long n = 0;
 	for (size_t i = 0; i < acc.n; i++) {
 		struct zsl_node *x = acc.v[i];
-		if (pat && !tset_glob_match(pat->ptr, pat->len, zsl_node_ele(x), x->len))
+		if (pat && !glob_match(pat->ptr, pat->len, zsl_node_ele(x), x->len, 0))
 			continue;
 		reply_bulk(c->out, zsl_node_ele(x), x->len);
 		/* d2string: like the listpack form, but -0 stays "-0" here */

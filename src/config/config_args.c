@@ -7,6 +7,7 @@
  */
 #include <petrel/config.h>
 #include <petrel/alloc.h>
+#include <petrel/glob.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -224,79 +225,7 @@ unsigned long long config_memtoull(const char *p, int *err)
 
 int config_glob_match(const char *pat, const char *str, int nocase)
 {
-	while (*pat) {
-		switch (*pat) {
-		case '*':
-			while (pat[1] == '*')
-				pat++;
-			if (!pat[1])
-				return 1;
-			for (; *str; str++)
-				if (config_glob_match(pat + 1, str, nocase))
-					return 1;
-			return config_glob_match(pat + 1, str, nocase);
-		case '?':
-			if (!*str)
-				return 0;
-			str++;
-			break;
-		case '[': {
-			int neg, match = 0;
-			if (!*str)
-				return 0;
-			pat++;
-			neg = *pat == '^';
-			if (neg)
-				pat++;
-			for (;;) {
-				if (*pat == '\\' && pat[1]) {
-					pat++;
-					if (*pat == *str)
-						match = 1;
-				} else if (*pat == ']') {
-					break;
-				} else if (!*pat) {
-					pat--; /* unterminated: treat the end as ']' */
-					break;
-				} else if (pat[1] == '-' && pat[2] && pat[2] != ']') {
-					int lo = (unsigned char)pat[0], hi = (unsigned char)pat[2];
-					int c = (unsigned char)*str;
-					if (lo > hi) { int t = lo; lo = hi; hi = t; }
-					if (nocase) {
-						lo = tolower(lo); hi = tolower(hi); c = tolower(c);
-					}
-					pat += 2;
-					if (c >= lo && c <= hi)
-						match = 1;
-				} else if (nocase ? tolower((unsigned char)*pat) == tolower((unsigned char)*str)
-						  : *pat == *str) {
-					match = 1;
-				}
-				pat++;
-			}
-			if (neg)
-				match = !match;
-			if (!match)
-				return 0;
-			str++;
-			break;
-		}
-		case '\\':
-			if (pat[1])
-				pat++;
-			/* fall through */
-		default:
-			if (nocase ? tolower((unsigned char)*pat) != tolower((unsigned char)*str)
-				   : *pat != *str)
-				return 0;
-			if (!*str)
-				return 0;
-			str++;
-			break;
-		}
-		pat++;
-	}
-	return *str == '\0';
+	return glob_match(pat, strlen(pat), str, strlen(str), nocase);
 }
 
 /* --- command line --------------------------------------------------------

@@ -28,6 +28,7 @@
 #include <petrel/alloc.h>
 #include <petrel/client.h>
 #include <petrel/ds/dict.h>
+#include <petrel/glob.h>
 #include <petrel/log.h>
 #include <petrel/server.h>
 #include <petrel/shard.h>
@@ -37,7 +38,6 @@
 #include <stdio.h>
 #include <string.h>
 
-int scan_glob_match(const char *p, size_t plen, const char *s, size_t slen, int nocase);
 
 /* A name: lookups use one on the stack pointing at the argument; stored ones
  * are one allocation with the bytes after the header. */
@@ -395,7 +395,7 @@ static long deliver_shard(int id, int kind, const char *ch, size_t chn, const ch
 	struct dict_entry *de;
 	while ((de = dict_iter_next(&it))) {
 		struct ps_name *p = de->key;
-		if (!scan_glob_match(p->p, p->n, ch, chn, 0))
+		if (!glob_match(p->p, p->n, ch, chn, 0))
 			continue;
 		struct subs *ps = de->v.val;
 		for (int i = 0; i < ps->n; i++)
@@ -461,7 +461,7 @@ long pubsub_list_channels(int kind, const char *pat, size_t patn, struct rbuf *o
 		struct dict_entry *de;
 		while ((de = dict_iter_next(&it))) {
 			struct ps_name *k = de->key;
-			if (pat && !scan_glob_match(pat, patn, k->p, k->n, 0))
+			if (pat && !glob_match(pat, patn, k->p, k->n, 0))
 				continue;
 			if (dict_add(seen, k, NULL) != DICT_OK)
 				continue;
