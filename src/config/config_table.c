@@ -862,7 +862,7 @@ struct config_def config_table[] = {
 	SPECIAL("latency-tracking-info-percentiles", NULL, MULTI, set_percentiles, get_percentiles,
 		rewrite_percentiles),
 	/* event notification */
-	SPECIAL("notify-keyspace-events", NULL, MOD, set_notify, get_notify, rewrite_notify),
+	SPECIAL("notify-keyspace-events", NULL, I, set_notify, get_notify, rewrite_notify),
 	/* encodings */
 	NUM("hash-max-listpack-entries", "hash-max-ziplist-entries", I, size_t, NS_SIZE,
 	    hash_max_listpack_entries, 0, LONG_MAX, 512, 0),
@@ -878,9 +878,9 @@ struct config_def config_table[] = {
 	    LONG_MAX, 64, NUM_MEMORY),
 	INT("list-max-listpack-size", "list-max-ziplist-size", I, list_max_listpack_size, INT_MIN, INT_MAX, -2),
 	INT("list-compress-depth", NULL, I | DBG, list_compress_depth, 0, INT_MAX, 0),
-	NUM("stream-node-max-bytes", NULL, MOD, size_t, NS_SIZE, stream_node_max_bytes, 0, LONG_MAX, 4096,
+	NUM("stream-node-max-bytes", NULL, I, size_t, NS_SIZE, stream_node_max_bytes, 0, LONG_MAX, 4096,
 	    NUM_MEMORY),
-	NUM("stream-node-max-entries", NULL, MOD, long long, NS_LL, stream_node_max_entries, 0, LLONG_MAX, 100, 0),
+	NUM("stream-node-max-entries", NULL, I, long long, NS_LL, stream_node_max_entries, 0, LLONG_MAX, 100, 0),
 	NUM("hll-sparse-max-bytes", NULL, I, size_t, NS_SIZE, hll_sparse_max_bytes, 0, LONG_MAX, 3000,
 	    NUM_MEMORY),
 	BOOL("activerehashing", NULL, MOD, activerehashing, 1),
