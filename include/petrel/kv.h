@@ -109,5 +109,6 @@ struct kv_type_ops {
 	size_t (*mem)(const void *ptr, int enc);  /* MEMORY USAGE estimate */
 };
 void kv_register_type(int type, const struct kv_type_ops *ops);
+const struct kv_type_ops *kv_type_ops_of(int type);
 
 #endif

@@ -12,6 +12,8 @@ static const struct kv_type_ops *type_ops[16];
 
 void kv_register_type(int type, const struct kv_type_ops *ops) { type_ops[type & 15] = ops; }
 
+const struct kv_type_ops *kv_type_ops_of(int type) { return type_ops[type & 15]; }
+
 static inline size_t varint_len(size_t v)
 {
 	size_t n = 1;
