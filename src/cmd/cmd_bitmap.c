@@ -17,6 +17,9 @@
  *   string_raw()/string_grow() of cmd_string.c — even when no bit changes,
  *   as Redis does, so OBJECT ENCODING agrees. BITOP stores a fresh raw
  *   string (or deletes the destination when the result is empty).
+ *   SETBIT and BITFIELD count as a change (dirty counter, WATCH, the
+ *   "setbit" event) only when they grew the string or altered bits, as
+ *   Redis 7.0 does.
  *
  *   Offsets are limited by proto-max-bulk-len (srv.proto_max_bulk): the
  *   byte an offset addresses must be below it.
@@ -185,7 +188,7 @@ static struct sbuf *bit_lookup_write(struct cmd_ctx *c, uint64_t maxbit, int *gr
 	if (!kv) {
 		struct sbuf *s = pcalloc(1, sizeof(*s) + need);
 		s->len = need;
-		db_insert(c, kv_create_ptr(key->ptr, key->len, OBJ_STRING, ENC_RAW, s, -1));
+		db_insert_at(c, ref, kv_create_ptr(key->ptr, key->len, OBJ_STRING, ENC_RAW, s, -1));
 		notify_arg(c, NOTIFY_NEW, "new", key);
 		*grew = 1;
 		return s;
@@ -288,12 +291,13 @@ void cmd_bitcount(struct cmd_ctx *c)
 		int isbit = 0;
 		if (arg_ll_or_reply(c, &c->argv[2], &start) || arg_ll_or_reply(c, &c->argv[3], &end))
 			return;
-		if (c->argc == 5 && (isbit = parse_unit(c, 4)) < 0)
-			return;
+		/* Redis answers an inverted negative range before reading the unit. */
 		if (start < 0 && end < 0 && start > end) {
 			reply_int(c->out, 0);
 			return;
 		}
+		if (c->argc == 5 && (isbit = parse_unit(c, 4)) < 0)
+			return;
 		long long total = isbit ? (long long)n * 8 : (long long)n;
 		clamp_range(&start, &end, total);
 		if (start > end) {
@@ -536,8 +540,9 @@ static int bf_overflow_unsigned(uint64_t value, int64_t incr, int bits, int owty
 	return r;
 }
 
-/* Run one SET/INCRBY on the raw bytes p and reply its result. */
-static void bf_write(struct cmd_ctx *c, unsigned char *p, const struct bf_op *o)
+/* Run one SET/INCRBY on the raw bytes p and reply its result. Returns 1 if
+ * it wrote (changed or not), 0 for an OVERFLOW FAIL. */
+static int bf_write(struct cmd_ctx *c, unsigned char *p, const struct bf_op *o)
 {
 	int over;
 	if (o->sign) {
@@ -553,10 +558,11 @@ static void bf_write(struct cmd_ctx *c, unsigned char *p, const struct bf_op *o)
 		}
 		if (over && o->owtype == BF_FAIL) {
 			reply_null(c->out);
-			return;
+			return 0;
 		}
 		bf_set(p, o->off, o->bits, (uint64_t)nv);
 		reply_int(c->out, ret);
+		return 1;
 	} else {
 		uint64_t old = bf_get(p, o->off, o->bits), nv, ret, lim = 0;
 		if (o->opcode == BF_INCRBY) {
@@ -570,10 +576,11 @@ static void bf_write(struct cmd_ctx *c, unsigned char *p, const struct bf_op *o)
 		}
 		if (over && o->owtype == BF_FAIL) {
 			reply_null(c->out);
-			return;
+			return 0;
 		}
 		bf_set(p, o->off, o->bits, nv);
 		reply_int(c->out, (long long)ret);
+		return 1;
 	}
 }
 
@@ -668,21 +675,26 @@ static void bitfield_generic(struct cmd_ctx *c, int ro)
 	if (!s)
 		goto out;
 	reply_array(c->out, nops);
-	int changed = grew;     /* Redis notifies only when bytes changed */
+	/* Redis 7.0 counts a write as a change when it grew the string or
+	 * altered the field's bits; only changes mark the key dirty and notify. */
+	int changed = 0;
 	for (int i = 0; i < nops; i++) {
 		if (ops[i].opcode == BF_GET) {
 			bf_read(c, (const unsigned char *)s->data, s->len, &ops[i]);
 			continue;
 		}
 		unsigned char before[9];
-		size_t b0 = (size_t)(ops[i].off >> 3), nb = (size_t)((ops[i].off + ops[i].bits - 1) >> 3) - b0 + 1;
+		size_t b0 = (size_t)(ops[i].off >> 3);
+		size_t nb = (size_t)((ops[i].off + ops[i].bits - 1) >> 3) - b0 + 1;
 		memcpy(before, s->data + b0, nb);
-		bf_write(c, (unsigned char *)s->data, &ops[i]);
-		changed |= memcmp(before, s->data + b0, nb) != 0;
+		if (bf_write(c, (unsigned char *)s->data, &ops[i]) &&
+		    (grew || memcmp(before, s->data + b0, nb) != 0))
+			changed = 1;
 	}
-	db_modified(c, c->argv[1].ptr, c->argv[1].len);
-	if (changed)
+	if (changed) {
+		db_modified(c, c->argv[1].ptr, c->argv[1].len);
 		notify_arg(c, NOTIFY_STRING, "setbit", &c->argv[1]);
+	}
 out:
 	if (ops != small)
 		pfree(ops);

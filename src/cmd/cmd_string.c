@@ -364,20 +364,33 @@ void cmd_getdel(struct cmd_ctx *c)
 
 /* ---- MSET / MSETNX / MGET --------------------------------------------------- */
 
+/* Set every key/value pair of argv, dropping TTLs (Redis's setKey each):
+ * one lookup per key, reused for the insert. */
+static void mset_all(struct cmd_ctx *c)
+{
+	for (int i = 1; i < c->argc; i += 2) {
+		const struct resp_arg *k = &c->argv[i], *v = &c->argv[i + 1];
+		struct kv **ref;
+		struct kv *old = db_write(c, k, &ref);
+		struct kv *nkv = string_kv(k->ptr, k->len, v->ptr, v->len, -1);
+		if (old) {
+			db_overwrite(c, ref, nkv);
+		} else {
+			db_insert_at(c, ref, nkv);
+			notify_arg(c, NOTIFY_NEW, "new", k);
+		}
+		db_modified(c, k->ptr, k->len);
+		notify_arg(c, NOTIFY_STRING, "set", k);
+	}
+}
+
 void cmd_mset(struct cmd_ctx *c)
 {
 	if (c->argc % 2 == 0) {
 		reply_errorf(c->out, "ERR wrong number of arguments for '%s' command", c->def->name);
 		return;
 	}
-	for (int i = 1; i < c->argc; i += 2) {
-		const struct resp_arg *k = &c->argv[i], *v = &c->argv[i + 1];
-		if (notify_wants(NOTIFY_NEW) && !db_find(c, k->ptr, k->len, NULL))
-			notify_arg(c, NOTIFY_NEW, "new", k);
-		db_set(c, string_kv(k->ptr, k->len, v->ptr, v->len, -1));
-		db_modified(c, k->ptr, k->len);
-		notify_arg(c, NOTIFY_STRING, "set", k);
-	}
+	mset_all(c);
 	reply_ok(c->out);
 }
 
@@ -395,14 +408,7 @@ void cmd_msetnx(struct cmd_ctx *c)
 			return;
 		}
 	}
-	for (int i = 1; i < c->argc; i += 2) {
-		const struct resp_arg *k = &c->argv[i], *v = &c->argv[i + 1];
-		if (notify_wants(NOTIFY_NEW) && !db_find(c, k->ptr, k->len, NULL))
-			notify_arg(c, NOTIFY_NEW, "new", k);
-		db_set(c, string_kv(k->ptr, k->len, v->ptr, v->len, -1));
-		db_modified(c, k->ptr, k->len);
-		notify_arg(c, NOTIFY_STRING, "set", k);
-	}
+	mset_all(c);
 	reply_int(c->out, 1);
 }
 
@@ -429,7 +435,7 @@ void cmd_append(struct cmd_ctx *c)
 	size_t total;
 	if (!kv) {
 		/* A new key is encoded like SET's value (may be int). */
-		db_insert(c, string_kv(key->ptr, key->len, val->ptr, val->len, -1));
+		db_insert_at(c, ref, string_kv(key->ptr, key->len, val->ptr, val->len, -1));
 		notify_arg(c, NOTIFY_NEW, "new", key);
 		total = val->len;
 	} else {
@@ -488,7 +494,7 @@ void cmd_setrange(struct cmd_ctx *c)
 		s = pmalloc(sizeof(*s) + n);
 		s->len = n;
 		memset(s->data, 0, (size_t)off);
-		db_insert(c, kv_create_ptr(key->ptr, key->len, OBJ_STRING, ENC_RAW, s, -1));
+		db_insert_at(c, ref, kv_create_ptr(key->ptr, key->len, OBJ_STRING, ENC_RAW, s, -1));
 		notify_arg(c, NOTIFY_NEW, "new", key);
 	} else {
 		if (db_check_type(c, kv, OBJ_STRING))
@@ -698,7 +704,7 @@ void cmd_incrbyfloat(struct cmd_ctx *c)
 	if (kv)
 		db_overwrite(c, ref, nkv);
 	else
-		db_insert(c, nkv);
+		db_insert_at(c, ref, nkv);
 	db_modified(c, key->ptr, key->len);
 	if (!kv)
 		notify_arg(c, NOTIFY_NEW, "new", key);
