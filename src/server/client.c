@@ -274,6 +274,23 @@ kill:
 #define PREFETCH_DEPTH 16
 #define PREFETCH_KEYS 32
 
+/* The buckets found by stages 1-2, by command, for the rolling stage 3. */
+static __thread struct kv **pf_bucket[PREFETCH_KEYS];
+static __thread int pf_first[PREFETCH_DEPTH + 1];      /* pf_bucket index per command */
+static __thread int pf_cmds;
+
+/* Stage 3 for command k of the last prefetch: its keys' first entries. Issued
+ * a couple of commands ahead of execution, when the bucket loads of stage 2
+ * have long arrived (doing it right after stage 2 stalled on them). */
+static inline void prefetch_entries(int k)
+{
+	if (k >= pf_cmds)
+		return;
+	for (int i = pf_first[k]; i < pf_first[k + 1]; i++)
+		if (pf_bucket[i] && *pf_bucket[i])
+			__builtin_prefetch(*pf_bucket[i]);
+}
+
 /* Returns how many commands ahead it covered. */
 static int prefetch_keys(struct shard *s, struct client *cl, size_t from)
 {
@@ -297,6 +314,7 @@ static int prefetch_keys(struct shard *s, struct client *cl, size_t from)
 		if (resp_parse(&pc, cl->qbuf + pos, cl->qlen - pos, &lim, &used, &need, &err) != RESP_COMMAND)
 			break;
 		pos += used;
+		pf_first[cmds] = n;
 		cmds++;
 		if (pc.argc < 2 || pc.is_inline)
 			continue;
@@ -318,17 +336,19 @@ static int prefetch_keys(struct shard *s, struct client *cl, size_t from)
 			n++;
 		}
 	}
-	/* Stage 2: the buckets. Stage 3: the first entry of each bucket. */
-	struct kv **bucket[PREFETCH_KEYS];
+	pf_first[cmds] = n;
+	pf_cmds = cmds;
+	/* Stage 2: the buckets. Stage 3 (entries) rolls ahead of execution. */
 	for (int i = 0; i < n; i++) {
 		struct kv **b = tab[i]->b;
-		bucket[i] = b ? &b[hash[i] & tab[i]->mask] : NULL;
+		pf_bucket[i] = b ? &b[hash[i] & tab[i]->mask] : NULL;
 		if (b)
-			__builtin_prefetch(bucket[i]);
+			__builtin_prefetch(pf_bucket[i]);
 	}
-	for (int i = 0; i < n; i++)
-		if (bucket[i] && *bucket[i])
-			__builtin_prefetch(*bucket[i]);
+	/* Commands 0..2 now; from command k = 1 on, k + 2 is fetched as k runs. */
+	prefetch_entries(0);
+	prefetch_entries(1);
+	prefetch_entries(2);
 	return cmds;
 }
 
@@ -338,15 +358,19 @@ void client_process_input(struct shard *s, struct client *cl)
 	if (cl->flags & CL_IN_INPUT)
 		return;
 	cl->flags |= CL_IN_INPUT;
-	int until_prefetch = 0;
+	int until_prefetch = 0, pf_done = 0;
 	while (!cl->waiting && !(cl->flags & (CL_CLOSE_AFTER | CL_CLOSING | CL_BLOCKED))) {
 		size_t avail = cl->qlen - cl->qpos;
 		if (avail == 0 || avail < cl->qneed)
 			break;
 		if (unsent(cl) > OUT_PAUSE)
 			break;  /* resumed from the send completion */
-		if (--until_prefetch <= 0 && avail > 128)
-			until_prefetch = prefetch_keys(s, cl, cl->qpos);
+		if (--until_prefetch <= 0 && avail > 128) {
+			pf_done = until_prefetch = prefetch_keys(s, cl, cl->qpos);
+		} else if (pf_done > 0) {
+			/* Command (pf_done - until_prefetch) runs now: fetch two ahead. */
+			prefetch_entries(pf_done - until_prefetch + 2);
+		}
 		size_t used = 0, need = 0;
 		const char *err = NULL;
 		lim.authenticated = (cl->flags & CL_AUTHED) != 0;
