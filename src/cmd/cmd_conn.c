@@ -12,6 +12,7 @@
 #include <petrel/watch.h>
 #include <petrel/server.h>
 
+#include <limits.h>
 #include <string.h>
 
 extern int stats_monitors;
@@ -191,6 +192,11 @@ void cmd_select(struct cmd_ctx *c)
 	long long id;
 	if (arg_ll(&c->argv[1], &id)) {
 		reply_error(c->out, ERR_NOT_INT);
+		return;
+	}
+	/* getIntFromObjectOrReply first, then the DB range. */
+	if (id < INT_MIN || id > INT_MAX) {
+		reply_error(c->out, "ERR value is out of range, value must between -2147483648 and 2147483647");
 		return;
 	}
 	if (id < 0 || id >= ks_ndbs) {

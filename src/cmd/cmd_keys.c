@@ -158,6 +158,10 @@ void cmd_copy(struct cmd_ctx *c)
 			long long v;
 			if (arg_ll_or_reply(c, &c->argv[i + 1], &v))
 				return;
+			if (v < INT_MIN || v > INT_MAX) {
+				reply_error(c->out, "ERR value is out of range, value must between -2147483648 and 2147483647");
+				return;
+			}
 			if (v < 0 || v >= ks_ndbs) {
 				reply_error(c->out, ERR_DB_RANGE);
 				return;

@@ -11,6 +11,7 @@
 #include <petrel/watch.h>
 #include <petrel/block.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -215,37 +216,52 @@ int arg_ll_or_reply(struct cmd_ctx *c, const struct resp_arg *a, long long *v)
 	return -1;
 }
 
+/* Redis's string2d: strtod must consume every byte (so an embedded NUL makes
+ * the value invalid), no leading space of any kind, no NaN, no overflow or
+ * total underflow; any length. */
 int arg_double(const struct resp_arg *a, double *v)
 {
-	char buf[256];
-	if (a->len == 0 || a->len >= sizeof(buf))
+	char stack[128];
+	if (a->len == 0 || isspace((unsigned char)a->ptr[0]) || memchr(a->ptr, 0, a->len))
 		return -1;
+	char *buf = a->len < sizeof(stack) ? stack : pmalloc(a->len + 1);
 	memcpy(buf, a->ptr, a->len);
 	buf[a->len] = 0;
-	if (buf[0] == ' ' || buf[0] == '\t')
-		return -1;
 	char *end;
 	errno = 0;
 	double d = strtod(buf, &end);
-	if (*end || isnan(d) || (errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL || d == 0)))
+	int bad = end != buf + a->len || isnan(d) ||
+		  (errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL || d == 0));
+	if (buf != stack)
+		pfree(buf);
+	if (bad)
 		return -1;
 	*v = d;
 	return 0;
 }
 
+/* Redis's string2ld: under 5 KiB, the whole string consumed (an embedded NUL
+ * makes it invalid), no leading space, no NaN, no overflow or total
+ * underflow. */
+#define ARG_LD_CHARS (5 * 1024)
+
 int arg_ld(const struct resp_arg *a, long double *v)
 {
-	char buf[256];
-	if (a->len == 0 || a->len >= sizeof(buf))
+	char stack[128];
+	if (a->len == 0 || a->len >= ARG_LD_CHARS || isspace((unsigned char)a->ptr[0]) ||
+	    memchr(a->ptr, 0, a->len))
 		return -1;
+	char *buf = a->len < sizeof(stack) ? stack : pmalloc(a->len + 1);
 	memcpy(buf, a->ptr, a->len);
 	buf[a->len] = 0;
-	if (buf[0] == ' ' || buf[0] == '\t' || buf[a->len - 1] == ' ')
-		return -1;
 	char *end;
 	errno = 0;
 	long double d = strtold(buf, &end);
-	if (*end || isnan(d) || errno == ERANGE)
+	int bad = end != buf + a->len || isnan(d) || errno == EINVAL ||
+		  (errno == ERANGE && (d == HUGE_VALL || d == -HUGE_VALL || d == 0));
+	if (buf != stack)
+		pfree(buf);
+	if (bad)
 		return -1;
 	*v = d;
 	return 0;

@@ -37,6 +37,9 @@
 #include <string.h>
 #include <time.h>
 
+/* The SCAN-family cursor parser, in t_set.c. */
+int tset_parse_cursor(struct cmd_ctx *c, const struct resp_arg *a, unsigned long *cursor);
+
 /* ---- dict strings ------------------------------------------------------------------ */
 
 struct hstr {
@@ -615,8 +618,8 @@ static int hash_format_ld(char *buf, size_t size, long double v)
 }
 
 /* Redis's string2ld: strtold over the whole string (up to HASH_LD_CHARS), no
- * leading or trailing space, no NaN, no overflow or total underflow. db.h's
- * arg_ld stops at 256 bytes, shorter than the values HINCRBYFLOAT writes. */
+ * leading space, every byte consumed (an embedded NUL makes the value invalid),
+ * no NaN, no overflow or total underflow. */
 static int hash_parse_ld(const char *p, size_t len, long double *out)
 {
 	char stack[128];
@@ -628,7 +631,7 @@ static int hash_parse_ld(const char *p, size_t len, long double *out)
 	char *end;
 	errno = 0;
 	long double v = strtold(buf, &end);
-	int bad = isspace((unsigned char)buf[0]) || *end || isspace((unsigned char)buf[len - 1]) ||
+	int bad = isspace((unsigned char)buf[0]) || end != buf + len ||
 		  (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || v == 0)) || isnan(v);
 	if (buf != stack)
 		pfree(buf);
@@ -875,22 +878,9 @@ static void hscan_collect(void *privdata, const struct dict_entry *de)
 /* HSCAN key cursor [MATCH pattern] [COUNT count] */
 void cmd_hscan(struct cmd_ctx *c)
 {
-	char buf[32];
-	const struct resp_arg *ca = &c->argv[2];
-	char *end;
-	unsigned long long cursor;
-	if (ca->len == 0 || ca->len >= sizeof(buf)) {
-		reply_error(c->out, "ERR invalid cursor");
+	unsigned long cursor;
+	if (tset_parse_cursor(c, &c->argv[2], &cursor))
 		return;
-	}
-	memcpy(buf, ca->ptr, ca->len);
-	buf[ca->len] = 0;
-	errno = 0;
-	cursor = strtoull(buf, &end, 10);
-	if (errno == ERANGE || *end) {
-		reply_error(c->out, "ERR invalid cursor");
-		return;
-	}
 	struct kv *kv;
 	if (lookup_hash_read(c, &kv))
 		return;
@@ -945,12 +935,13 @@ void cmd_hscan(struct cmd_ctx *c)
 	struct dict *d = kv_ptr(kv);
 	struct hscan_acc acc = {0};
 	long long maxiter = count * 10;
-	unsigned long cur = (unsigned long)cursor;
+	unsigned long cur = cursor;
 	do {
 		cur = dict_scan(d, cur, hscan_collect, &acc);
 	} while (cur && maxiter-- && acc.n / 2 < (unsigned long long)count);
 
 	reply_array(c->out, 2);
+	char buf[32];
 	int cl = snprintf(buf, sizeof(buf), "%lu", cur);
 	reply_bulk(c->out, buf, (size_t)cl);
 	size_t pos = reply_defer(c->out);

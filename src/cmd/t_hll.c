@@ -78,6 +78,11 @@ void cmd_pfadd(struct cmd_ctx *c)
 		}
 		updated |= r;
 	}
+	/* Redis counts creating the key as an update, which invalidates the
+	 * cached cardinality (the top bit of the header's last byte) even when
+	 * no element was added. */
+	if (!kv)
+		h[HLL_HDR_SIZE - 1] |= 0x80;
 	if (updated)
 		store(c, &c->argv[1], ref, kv, h, len);
 	pfree(h);

@@ -304,15 +304,16 @@ void cmd_lrange(struct cmd_ctx *c)
 
 void cmd_lindex(struct cmd_ctx *c)
 {
-	long long index;
-	if (arg_ll_or_reply(c, &c->argv[2], &index))
-		return;
+	/* Redis looks the key up (and checks its type) before the index. */
 	struct kv *kv = db_read(c, &c->argv[1]);
 	if (!kv) {
 		reply_null(c->out);
 		return;
 	}
 	if (db_check_type(c, kv, OBJ_LIST))
+		return;
+	long long index;
+	if (arg_ll_or_reply(c, &c->argv[2], &index))
 		return;
 	struct quicklist_entry e;
 	if (!quicklist_index(list_of(kv), (long)index, &e)) {
@@ -339,16 +340,14 @@ void cmd_lpos(struct cmd_ctx *c)
 				return;
 			}
 		} else if (ARGIS(c, i, "count") && more) {
-			if (arg_ll_or_reply(c, &c->argv[++i], &count))
-				return;
-			if (count < 0) {
+			/* getPositiveLongFromObjectOrReply: a non-integer gets the
+			 * same message as a negative value. */
+			if (arg_ll(&c->argv[++i], &count) || count < 0) {
 				reply_error(c->out, "ERR COUNT can't be negative");
 				return;
 			}
 		} else if (ARGIS(c, i, "maxlen") && more) {
-			if (arg_ll_or_reply(c, &c->argv[++i], &maxlen))
-				return;
-			if (maxlen < 0) {
+			if (arg_ll(&c->argv[++i], &maxlen) || maxlen < 0) {
 				reply_error(c->out, "ERR MAXLEN can't be negative");
 				return;
 			}

@@ -64,18 +64,28 @@ uint64_t tset_rand(void)
 }
 
 
+/* Redis's parseScanCursorOrReply: strtoul over the argument as a C string
+ * (it ends at the first NUL, so "" and "0\0x" read as 0), the first byte not
+ * a space, nothing after the number, no overflow. A sign is accepted. */
 int tset_parse_cursor(struct cmd_ctx *c, const struct resp_arg *a, unsigned long *cursor)
 {
-	char buf[64];
+	char stack[64];
+	const char *nul = memchr(a->ptr, 0, a->len);
+	size_t len = nul ? (size_t)(nul - a->ptr) : a->len;
+	if (len && isspace((unsigned char)a->ptr[0]))
+		goto bad;
+	char *buf = len < sizeof(stack) ? stack : pmalloc(len + 1);
+	memcpy(buf, a->ptr, len);
+	buf[len] = 0;
 	char *end;
-	if (a->len == 0 || a->len >= sizeof(buf) || isspace((unsigned char)a->ptr[0]))
-		goto bad;
-	memcpy(buf, a->ptr, a->len);
-	buf[a->len] = 0;
 	errno = 0;
-	*cursor = strtoul(buf, &end, 10);
-	if (*end || errno == ERANGE)
+	unsigned long v = strtoul(buf, &end, 10);
+	int invalid = *end || errno == ERANGE;
+	if (buf != stack)
+		pfree(buf);
+	if (invalid)
 		goto bad;
+	*cursor = v;
 	return 0;
 bad:
 	reply_error(c->out, "ERR invalid cursor");

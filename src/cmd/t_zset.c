@@ -1379,14 +1379,18 @@ void cmd_zmpop(struct cmd_ctx *c)
 		reply_error(c->out, ERR_SYNTAX);
 		return;
 	}
-	int j = wi + 1;
-	if (j < c->argc) {
-		if (!ARGIS(c, j, "count") || j + 2 != c->argc) {
+	/* One COUNT, its value checked as soon as it is read (before any
+	 * syntax error further on). */
+	int have_count = 0;
+	for (int j = wi + 1; j < c->argc; j++) {
+		if (!have_count && ARGIS(c, j, "count") && j + 1 < c->argc) {
+			if (arg_ll(&c->argv[++j], &count) || count <= 0) {
+				reply_error(c->out, "ERR count should be greater than 0");
+				return;
+			}
+			have_count = 1;
+		} else {
 			reply_error(c->out, ERR_SYNTAX);
-			return;
-		}
-		if (arg_ll(&c->argv[j + 1], &count) || count <= 0) {
-			reply_error(c->out, "ERR count should be greater than 0");
 			return;
 		}
 	}
@@ -1422,17 +1426,23 @@ void cmd_zrandmember(struct cmd_ctx *c)
 {
 	long long l = 0;
 	int withscores = 0;
-	if (c->argc > 4 || (c->argc == 4 && !ARGIS(c, 3, "withscores"))) {
-		reply_error(c->out, ERR_SYNTAX);
-		return;
-	}
-	withscores = c->argc == 4;
+	/* Redis's order: the count, then the syntax, then the WITHSCORES
+	 * range, and only then the key. */
 	if (c->argc >= 3) {
 		if (arg_ll_or_reply(c, &c->argv[2], &l))
 			return;
 		if (l == LLONG_MIN) {
 			reply_error(c->out, "ERR value is out of range, value must between "
 				    "-9223372036854775807 and 9223372036854775807");
+			return;
+		}
+		if (c->argc > 4 || (c->argc == 4 && !ARGIS(c, 3, "withscores"))) {
+			reply_error(c->out, ERR_SYNTAX);
+			return;
+		}
+		withscores = c->argc == 4;
+		if (withscores && (l < -LLONG_MAX / 2 || l > LLONG_MAX / 2)) {
+			reply_error(c->out, "ERR value is out of range");
 			return;
 		}
 	}
@@ -1653,8 +1663,10 @@ static unsigned long zop_walk(struct zin *in, int n, int op, int how, unsigned l
 						keep = 0;
 						break;
 					}
-					double w = sj * in[j].weight;
-					v = agg(how, v, isnan(w) ? 0 : w);
+					/* Unlike the first input's score, a NaN product here
+					 * (inf * 0) goes to the aggregate as is: SUM turns the
+					 * NaN sum into 0, MIN/MAX keep the current score. */
+					v = agg(how, v, sj * in[j].weight);
 				} else if (has) {
 					keep = 0;
 					break;
@@ -1836,17 +1848,6 @@ void cmd_zintercard(struct cmd_ctx *c)
 		return;
 	}
 	int n = (int)numkeys;
-	for (int j = 2 + n; j < c->argc; j += 2) {
-		if (ARGIS(c, j, "limit") && j + 1 < c->argc) {
-			if (arg_ll(&c->argv[j + 1], &limit) || limit < 0) {
-				reply_error(c->out, "ERR LIMIT can't be negative");
-				return;
-			}
-		} else {
-			reply_error(c->out, ERR_SYNTAX);
-			return;
-		}
-	}
 	struct zin *in = pcalloc((size_t)n, sizeof(*in));
 	int missing = 0;
 	for (int i = 0; i < n; i++) {
@@ -1868,6 +1869,20 @@ void cmd_zintercard(struct cmd_ctx *c)
 			return;
 		}
 		in[i].kv = kv;
+	}
+	/* Like Redis, the keys are looked up (WRONGTYPE) before the options. */
+	for (int j = 2 + n; j < c->argc; j += 2) {
+		if (ARGIS(c, j, "limit") && j + 1 < c->argc) {
+			if (arg_ll(&c->argv[j + 1], &limit) || limit < 0) {
+				reply_error(c->out, "ERR LIMIT can't be negative");
+				pfree(in);
+				return;
+			}
+		} else {
+			reply_error(c->out, ERR_SYNTAX);
+			pfree(in);
+			return;
+		}
 	}
 	unsigned long found = 0;
 	if (!missing) {

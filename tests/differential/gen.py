@@ -100,12 +100,6 @@ class Cmd:
 # generator leaves matching commands out unless Gen(..., known=True), so the
 # test stays green for the rest; run.py --include-known shows them again.
 # Delete an entry once petrel is fixed.
-def _scan_cursor(c):
-    n = c.name
-    i = 1 if n == "SCAN" else 2 if n in ("SSCAN", "HSCAN", "ZSCAN") else None
-    return c.args[i] if i is not None and len(c.args) > i else None
-
-
 def _ll(b):
     """b as Redis's string2ll reads it, or None."""
     try:
@@ -121,95 +115,17 @@ def _ll(b):
     return v if -2 ** 63 <= v < 2 ** 63 else None
 
 
-def _after(c, opt):
-    """Arguments that follow option `opt` (case-insensitive)."""
-    return [c.args[i + 1] for i in range(len(c.args) - 1) if c.args[i].upper() == opt]
-
-
-def _weights(c):
-    a = [x.upper() for x in c.args]
-    if b"WEIGHTS" not in a:
-        return []
-    out = []
-    for x in c.args[a.index(b"WEIGHTS") + 1:]:
-        if x.upper() in (b"AGGREGATE", b"WITHSCORES"):
-            break
-        out.append(x)
-    return out
-
-
-def _zintercard_bad_tail(c):
-    n = _ll(c.args[1]) if len(c.args) > 1 else None
-    if n is None or n <= 0:
-        return False
-    tail = c.args[2 + n:]
-    return not (tail == [] or (len(tail) == 2 and tail[0].upper() == b"LIMIT" and _ll(tail[1]) is not None
-                               and _ll(tail[1]) >= 0))
-
-
 KNOWN = [
-    ("scan-cursor-parse",
-     lambda c: c.name in ("SSCAN", "HSCAN", "ZSCAN") and _scan_cursor(c) is not None
-     and (_scan_cursor(c) == b"" or _scan_cursor(c)[:1].isspace()),
-     'HSET h f v; HSCAN h "" -> redis [0,[f,v]] (strtoul reads "" as 0), petrel ERR invalid cursor '
-     '(same for SSCAN/ZSCAN); HSCAN h " 1" -> redis ERR invalid cursor, petrel accepts it'),
-    ("lpos-option-int-error",
-     lambda c: c.name == "LPOS" and any(_ll(v) is None for v in _after(c, b"COUNT") + _after(c, b"MAXLEN")),
-     "RPUSH l a; LPOS l a MAXLEN x -> redis ERR MAXLEN can't be negative, petrel ERR value is not an "
-     "integer or out of range (same for COUNT: ERR COUNT can't be negative)"),
-    ("db-index-int-range",
-     lambda c: (c.name == "SELECT" and len(c.args) == 2 and _ll(c.args[1]) is not None
-                and not -2 ** 31 <= _ll(c.args[1]) < 2 ** 31)
-     or (c.name == "COPY" and any(_ll(v) is not None and not -2 ** 31 <= _ll(v) < 2 ** 31
-                                  for v in _after(c, b"DB"))),
-     "SELECT 100000000000 / COPY a b DB 100000000000 -> redis ERR value is out of range, value must "
-     "between -2147483648 and 2147483647, petrel ERR DB index is out of range"),
-    ("lindex-wrongtype-first",
-     lambda c: c.name == "LINDEX" and len(c.args) == 3 and _ll(c.args[2]) is None,
-     "SET s x; LINDEX s x -> redis WRONGTYPE (type checked first), petrel ERR value is not an integer "
-     "or out of range"),
-    ("zintercard-options-wrongtype-first",
-     lambda c: c.name == "ZINTERCARD" and _zintercard_bad_tail(c),
-     "SET s x; ZINTERCARD 1 s LIMIT -1 -> redis WRONGTYPE (keys are looked up before the options are "
-     "parsed), petrel ERR LIMIT can't be negative; ZINTERCARD 1 s BAR -> redis WRONGTYPE, petrel ERR "
-     "syntax error"),
     ("bitcount-negative-range-before-unit",
      lambda c: c.name == "BITCOUNT" and len(c.args) == 5 and c.args[4].upper() not in (b"BIT", b"BYTE")
      and _ll(c.args[2]) is not None and _ll(c.args[3]) is not None and _ll(c.args[2]) < 0
      and _ll(c.args[3]) < 0 and _ll(c.args[2]) > _ll(c.args[3]),
      "SET s x; BITCOUNT s -1 -5 WORD -> redis :0 (the start > end < 0 shortcut comes before the "
      "BYTE/BIT check), petrel ERR syntax error"),
-    ("randmember-withscores-range-first",
-     lambda c: c.name == "ZRANDMEMBER" and len(c.args) == 4 and _ll(c.args[2]) is not None
-     and abs(_ll(c.args[2])) > 2 ** 62,
-     "DEL z; ZRANDMEMBER z 9223372036854775807 WITHSCORES -> redis ERR value is out of range (checked "
-     "before the key), petrel [] (and WRONGTYPE instead of the range error on a string key)"),
-    ("zmpop-count-before-syntax",
-     lambda c: c.name == "ZMPOP" and any((_ll(v) is None or _ll(v) <= 0) for v in _after(c, b"COUNT"))
-     and c.args[-2].upper() != b"COUNT",
-     "ZADD z 1 a; ZMPOP 1 z MIN COUNT 0 y -> redis ERR count should be greater than 0, petrel ERR syntax "
-     "error (LMPOP agrees with redis)"),
-    ("zinter-nan-weight",
-     lambda c: c.name in ("ZINTER", "ZINTERSTORE")
-     and any(w.lower().lstrip(b"+-") in (b"0", b"inf") for w in _weights(c)[1:]),
-     "ZADD z inf a; ZINTER 2 z z WEIGHTS 1 0 WITHSCORES -> redis [a, 0] (inf*0 = nan is added to the "
-     "first score and the nan sum becomes 0), petrel [a, inf]; ZINTERSTORE the same"),
-    ("nul-in-float",
-     lambda c: (c.name in ("ZADD", "ZINCRBY", "HINCRBYFLOAT", "ZUNION", "ZINTER", "ZUNIONSTORE",
-                           "ZINTERSTORE") and any(b"\x00" in a for a in c.args[2:]))
-     or (c.name in ("HSET", "HMSET", "HSETNX") and any(b"\x00" in a for a in c.args[3::2])),
-     'ZADD z 1 a; ZINCRBY z "1\\x002" a -> redis ERR value is not a valid float, petrel "2" (the '
-     'score/weight/increment parser stops at a NUL byte: arg_double, arg_ld); HSET h f "1\\x002"; '
-     'HINCRBY h f 1 -> redis ERR hash value is not an integer, petrel 3 (HINCRBYFLOAT likewise, and '
-     '"\\x00..." reads as 0)'),
     ("bitfield-type-nul",
      lambda c: c.name in ("BITFIELD", "BITFIELD_RO") and any(b"\x00" in a for a in c.args),
      'SET s a; BITFIELD s GET "u8\\x00" 0 -> redis [97] (it reads the type as a C string), petrel ERR '
      'Invalid bitfield type'),
-    ("pfadd-create-invalidates-cache",
-     lambda c: c.name == "PFADD" and len(c.args) == 2,
-     "PFADD h; GET h -> redis HYLL header with the cached-cardinality-invalid bit (byte 15 = 0x80), "
-     "petrel byte 15 = 0x00 (redis counts creating the key as an update)"),
 ]
 
 

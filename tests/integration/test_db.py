@@ -22,6 +22,15 @@ def test_select_errors(call):
     assert call.err("SELECT", "-1") == OUT_OF_RANGE
     assert call.err("SELECT", "abc") == NOTINT
     assert call.err("SELECT", "1.5") == NOTINT
+    # an index outside an int is a range error before the DB range check
+    intrange = "ERR value is out of range, value must between -2147483648 and 2147483647"
+    assert call.err("SELECT", "100000000000") == intrange
+    assert call.err("SELECT", "-2147483649") == intrange
+    assert call.err("SELECT", "2147483647") == OUT_OF_RANGE
+    call("SET", "k", "v")
+    assert call.err("COPY", "k", "k2", "DB", "100000000000") == intrange
+    assert call.err("COPY", "nokey", "k2", "DB", "2147483648") == intrange
+    assert call.err("COPY", "k", "k2", "DB", "16") == OUT_OF_RANGE
     assert call.err("SELECT") == "ERR wrong number of arguments for 'select' command"
 
 

@@ -273,6 +273,13 @@ def test_hincrbyfloat(r, call):
     assert call.err("HINCRBYFLOAT", "h", "i", "inf") == "ERR value is NaN or Infinity"
     r.hset("h", "sp", " 1")
     assert call.err("HINCRBYFLOAT", "h", "sp", "1") == "ERR hash value is not a float"
+    # a NUL byte makes a value or an increment invalid
+    call("HSET", "h", "nul", b"1\x002", "z", b"\x00")
+    assert call.err("HINCRBYFLOAT", "h", "nul", "1") == "ERR hash value is not a float"
+    assert call.err("HINCRBYFLOAT", "h", "z", "1") == "ERR hash value is not a float"
+    assert call.err("HINCRBY", "h", "nul", "1") == "ERR hash value is not an integer"
+    assert call.err("HINCRBYFLOAT", "h", "i", b"1\x002") == NOTFLOAT
+    assert call.err("HINCRBYFLOAT", "h", "i", b"\x00") == NOTFLOAT
 
 
 def test_hincrbyfloat_huge_values(call):
@@ -400,6 +407,11 @@ def test_hscan_missing_and_errors(call):
     assert call.err("HSCAN", "h", "0", "COUNT", "x") == NOTINT
     assert call.err("HSCAN", "h", "0", "MATCH") == SYNTAX
     assert call.err("HSCAN", "h", "0", "FOO", "bar") == SYNTAX
+    # strtoul rules: "" is 0, a leading space is invalid, any length
+    assert call("HSCAN", "h", "") == [b"0", [b"a", b"1"]]
+    assert call("HSCAN", "h", "0" * 100) == [b"0", [b"a", b"1"]]
+    assert call.err("HSCAN", "h", " 1") == "ERR invalid cursor"
+    assert call.err("HSCAN", "h", "\t0") == "ERR invalid cursor"
 
 
 @pytest.mark.parametrize("pattern,field,ok", [

@@ -162,6 +162,10 @@ def test_lindex(r, call):
     assert r.lindex("l", -4) is None
     assert r.lindex("nolist", 0) is None
     assert call.err("LINDEX", "l", "x") == NOTINT
+    # the key is looked up (and its type checked) before the index is parsed
+    assert call("LINDEX", "nolist", "x") is None
+    call("SET", "s", "x")
+    assert call.err("LINDEX", "s", "x") == WRONGTYPE
 
 
 def test_lset(r, call):
@@ -258,6 +262,10 @@ def test_lpos_errors(call):
     assert call.err("LPOS", "l", "a", "FOO") == SYNTAX
     assert call.err("LPOS", "l", "a", "RANK") == SYNTAX
     assert call.err("LPOS", "l", "a", "RANK", "x") == NOTINT
+    # a COUNT/MAXLEN that is not an integer gets the "negative" message
+    assert call.err("LPOS", "l", "a", "COUNT", "x") == "ERR COUNT can't be negative"
+    assert call.err("LPOS", "l", "a", "COUNT", "99999999999999999999") == "ERR COUNT can't be negative"
+    assert call.err("LPOS", "l", "a", "MAXLEN", "x") == "ERR MAXLEN can't be negative"
     # options are checked before the key
     call("SET", "s", "x")
     assert call.err("LPOS", "s", "a", "COUNT", "-1") == "ERR COUNT can't be negative"

@@ -203,6 +203,8 @@ def test_sscan_full_iteration(r, members):
 def test_sscan_errors(r, call):
     r.sadd("s", "a")
     assert call.err("SSCAN", "s", "x") == "ERR invalid cursor"
+    assert call("SSCAN", "s", "") == [b"0", [b"a"]]
+    assert call.err("SSCAN", "s", " 0") == "ERR invalid cursor"
     assert call.err("SSCAN", "s", "0", "COUNT", "0") == SYNTAX
     assert call.err("SSCAN", "s", "0", "COUNT") == SYNTAX
     assert call.err("SSCAN", "s", "0", "COUNT", "x") == NOTINT

@@ -404,3 +404,54 @@ def test_many_members_order(r):
     for k in list(scores)[:50]:
         assert r.zrank("z", k) == expect.index((k, scores[k]))
     assert r.zcount("z", -100, 100) == sum(1 for v in scores.values() if -100 <= v <= 100)
+
+
+def test_option_errors_after_key_checks(call):
+    # ZINTERCARD looks its keys up (WRONGTYPE) before it parses LIMIT
+    call("SET", "str", "x")
+    assert call.err("ZINTERCARD", "1", "str", "LIMIT", "-1") == WRONGTYPE
+    assert call.err("ZINTERCARD", "1", "str", "BAR") == WRONGTYPE
+    call("ZADD", "z", "1", "a", "2", "b")
+    assert call("ZINTERCARD", "1", "z", "LIMIT", "1", "LIMIT", "0") == 2
+    # ZMPOP checks COUNT's value as it reads it, before a later syntax error
+    assert call.err("ZMPOP", "1", "z", "MIN", "COUNT", "0", "y") == "ERR count should be greater than 0"
+    assert call.err("ZMPOP", "1", "z", "MIN", "COUNT", "x", "y") == "ERR count should be greater than 0"
+    assert call.err("ZMPOP", "1", "z", "MIN", "COUNT", "1", "y") == SYNTAX
+    # ZRANDMEMBER: the count, then the syntax, then the WITHSCORES range, then the key
+    assert call.err("ZRANDMEMBER", "z", "x", "FOO") == NOTINT
+    assert call.err("ZRANDMEMBER", "nokey", "9223372036854775807", "WITHSCORES") == \
+        "ERR value is out of range"
+    assert call.err("ZRANDMEMBER", "str", "-4611686018427387904", "WITHSCORES") == \
+        "ERR value is out of range"
+    assert call.err("ZRANDMEMBER", "str", "-9223372036854775808", "FOO") == \
+        "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
+
+
+def test_zinter_nan_weight(call):
+    # inf * 0 in a later input is aggregated as NaN: SUM turns it into 0,
+    # MIN/MAX keep the first score
+    call("ZADD", "z", "inf", "a")
+    assert call("ZINTER", "2", "z", "z", "WEIGHTS", "1", "0", "WITHSCORES") == [b"a", b"0"]
+    assert call("ZINTER", "2", "z", "z", "WEIGHTS", "0", "1", "WITHSCORES") == [b"a", b"inf"]
+    assert call("ZINTER", "2", "z", "z", "WEIGHTS", "1", "0", "AGGREGATE", "MIN", "WITHSCORES") == \
+        [b"a", b"inf"]
+    assert call("ZINTERSTORE", "d", "2", "z", "z", "WEIGHTS", "1", "0") == 1
+    assert call("ZSCORE", "d", "a") == b"0"
+
+
+def test_float_with_nul_is_invalid(call):
+    call("ZADD", "z", "1", "a")
+    assert call.err("ZADD", "z", b"1\x002", "b") == NOTFLOAT
+    assert call.err("ZADD", "z", b"\x00", "b") == NOTFLOAT
+    assert call.err("ZINCRBY", "z", b"1\x002", "a") == NOTFLOAT
+    assert call.err("ZINCRBY", "z", "\x0b1", "a") == NOTFLOAT
+    assert call.err("ZUNION", "1", "z", "WEIGHTS", b"1\x00") == "ERR weight value is not a float"
+    assert call("ZINCRBY", "z", "1." + "0" * 300, "a") == b"2"
+
+
+def test_zscan_cursor_parse(call):
+    call("ZADD", "z", "1", "a")
+    assert call("ZSCAN", "z", "") == [b"0", [b"a", b"1"]]
+    assert call("ZSCAN", "z", "0" * 100) == [b"0", [b"a", b"1"]]
+    assert call.err("ZSCAN", "z", " 0") == "ERR invalid cursor"
+    assert call.err("ZSCAN", "z", "\t0") == "ERR invalid cursor"
