@@ -9,8 +9,11 @@
  *   when the listpack would pass its 1 GiB safety size — Redis 7.0's rules and
  *   thresholds, read from cfg at each write. A dict never goes back.
  *
- *   In the dict both keys and values are `struct hstr` (length + bytes), owned
- *   by the dict (its destructors free them).
+ *   In the dict a field and its value share one allocation:
+ *       [hstr field: len | bytes][pad to 4][hstr value: len | bytes]
+ *   de->key points at the field and de->v.val at the value inside the same
+ *   block; the key destructor frees both (one allocation per pair, not two,
+ *   is what keeps a hashtable hash smaller per element than Redis's).
  *
  *   An empty hash never stays in the keyspace: HDEL unlinks the key when the
  *   last field goes.
@@ -75,9 +78,36 @@ static void hstr_free(void *p)
 static const struct dict_type hash_dict_type = {
 	.hash = hstr_hash,
 	.key_compare = hstr_eq,
-	.key_destructor = hstr_free,
-	.val_destructor = hstr_free,
+	.key_destructor = hstr_free,    /* frees the value too: same block */
 };
+
+static size_t hpair_voff(size_t flen)
+{
+	return (sizeof(struct hstr) + flen + 3) & ~(size_t)3;
+}
+
+/* One block holding field and value; *val points at the value part. */
+static struct hstr *hpair_create(const void *f, size_t flen, const void *v, size_t vlen,
+				 struct hstr **val)
+{
+	size_t off = hpair_voff(flen);
+	struct hstr *k = pmalloc(off + sizeof(struct hstr) + vlen);
+	k->len = (uint32_t)flen;
+	memcpy(k->data, f, flen);
+	struct hstr *vv = (struct hstr *)((char *)k + off);
+	vv->len = (uint32_t)vlen;
+	memcpy(vv->data, v, vlen);
+	*val = vv;
+	return k;
+}
+
+/* Add field -> value to a dict-encoded hash (the field is absent). */
+static void hpair_add(struct dict *d, const void *f, size_t flen, const void *v, size_t vlen)
+{
+	struct hstr *val;
+	struct hstr *k = hpair_create(f, flen, v, vlen, &val);
+	dict_add(d, k, val);
+}
 
 /* A lookup key: a field on the stack when small, else on the heap. */
 struct hkey {
@@ -131,7 +161,7 @@ static void *hash_dup(const void *ptr, int enc)
 	dict_iter_init(&it, src, 0);
 	while ((de = dict_iter_next(&it))) {
 		const struct hstr *f = de->key, *v = de->v.val;
-		dict_add(dst, hstr_create(f->data, f->len), hstr_create(v->data, v->len));
+		hpair_add(dst, f->data, f->len, v->data, v->len);
 	}
 	dict_iter_deinit(&it);
 	return dst;
@@ -142,9 +172,9 @@ static size_t hash_mem(const void *ptr, int enc)
 	if (enc != ENC_HT)
 		return lp_bytes(ptr);
 	const struct dict *d = ptr;
-	/* estimate: buckets, entries, and two small strings per entry */
+	/* estimate: buckets, entries, and one field+value block per entry */
 	return sizeof(*d) + dict_buckets(d) * sizeof(void *) +
-	       dict_size(d) * (sizeof(struct dict_entry) + 2 * (sizeof(struct hstr) + 16));
+	       dict_size(d) * (sizeof(struct dict_entry) + 2 * sizeof(struct hstr) + 24);
 }
 
 static const struct kv_type_ops hash_ops = {
@@ -237,7 +267,7 @@ static void hash_convert(struct kv *kv)
 		unsigned char *vp = lp_next(lp, p);
 		hval_from_lp(&f, p);
 		hval_from_lp(&v, vp);
-		dict_add(d, hstr_create(f.p, f.len), hstr_create(v.p, v.len));
+		hpair_add(d, f.p, f.len, v.p, v.len);
 		p = lp_next(lp, vp);
 	}
 	lp_destroy(&lp);
@@ -276,13 +306,15 @@ static int hash_set(struct kv *kv, const void *f, size_t flen, const void *v, si
 		struct dict_entry *de = dict_find(d, hkey_init(&k, f, flen));
 		hkey_deinit(&k);
 		if (de) {
-			/* dict_set_val does not destroy the old value */
-			struct hstr *old = de->v.val;
-			dict_set_val(d, de, hstr_create(v, vlen));
+			/* A new block for the pair: same field bytes, so the entry
+			 * stays where it hashes; then the old block goes. */
+			struct hstr *old = de->key, *val;
+			de->key = hpair_create(f, flen, v, vlen, &val);
+			de->v.val = val;
 			pfree(old);
 			return 0;
 		}
-		dict_add(d, hstr_create(f, flen), hstr_create(v, vlen));
+		hpair_add(d, f, flen, v, vlen);
 		return 1;
 	}
 	unsigned char *lp = kv_ptr(kv);

@@ -163,6 +163,7 @@ static const struct dict_type set_dict_type = {
 	.hash = member_hash,
 	.key_compare = member_eq,
 	.key_destructor = member_free,
+	.no_value = 1,          /* 16-byte entries: members only */
 };
 
 static struct set_member *member_create(const char *s, size_t len)

@@ -23,6 +23,7 @@
 #include "ds_rand.h"
 
 #include <assert.h>
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 
@@ -165,7 +166,7 @@ static void free_entry(struct dict *d, struct dict_entry *de)
 {
 	if (d->type->key_destructor)
 		d->type->key_destructor(de->key);
-	if (d->type->val_destructor)
+	if (d->type->val_destructor && !d->type->no_value)
 		d->type->val_destructor(de->v.val);
 	pfree(de);
 }
@@ -353,9 +354,10 @@ struct dict_entry *dict_add_raw(struct dict *d, void *key, struct dict_entry **e
 	}
 	int t = dict_is_rehashing(d) ? 1 : 0;
 	unsigned long idx = h & (d->size[t] - 1);
-	struct dict_entry *de = pmalloc(sizeof(*de));
+	struct dict_entry *de = pmalloc(d->type->no_value ? offsetof(struct dict_entry, v) : sizeof(*de));
 	de->key = d->type->key_dup ? d->type->key_dup(key) : key;
-	de->v.val = NULL;
+	if (!d->type->no_value)
+		de->v.val = NULL;
 	de->next = d->table[t][idx];
 	d->table[t][idx] = de;
 	d->used[t]++;
@@ -364,6 +366,8 @@ struct dict_entry *dict_add_raw(struct dict *d, void *key, struct dict_entry **e
 
 void dict_set_val(struct dict *d, struct dict_entry *de, void *val)
 {
+	if (d->type->no_value)
+		return;
 	de->v.val = d->type->val_dup ? d->type->val_dup(val) : val;
 }
 
@@ -413,7 +417,7 @@ struct dict_entry *dict_find(struct dict *d, const void *key)
 void *dict_fetch_value(struct dict *d, const void *key)
 {
 	struct dict_entry *de = dict_find(d, key);
-	return de ? de->v.val : NULL;
+	return de && !d->type->no_value ? de->v.val : NULL;
 }
 
 /* Unlink key's entry; returns it, or NULL if absent. */

@@ -85,8 +85,8 @@ static void subs_free(void *v)
 	pfree(s);
 }
 
-static const struct dict_type shard_type = {name_hash, name_eq, NULL, NULL, name_free, subs_free};
-static const struct dict_type client_type = {name_hash, name_eq, NULL, NULL, name_free, NULL};
+static const struct dict_type shard_type = {name_hash, name_eq, NULL, NULL, name_free, subs_free, 0};
+static const struct dict_type client_type = {name_hash, name_eq, NULL, NULL, name_free, NULL, 1};
 
 static struct ps_name *name_new(const char *p, size_t n)
 {
@@ -446,7 +446,7 @@ long pubsub_publish_local(struct shard *s, const char *ch, size_t chn, const cha
 
 /* ---- introspection (PUBSUB) -------------------------------------------- */
 
-static const struct dict_type seen_type = {name_hash, name_eq, NULL, NULL, NULL, NULL};
+static const struct dict_type seen_type = {name_hash, name_eq, NULL, NULL, NULL, NULL, 1};
 
 long pubsub_list_channels(int kind, const char *pat, size_t patn, struct rbuf *out)
 {

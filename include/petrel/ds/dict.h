@@ -26,13 +26,14 @@
 
 struct dict_entry {
 	void *key;
+	struct dict_entry *next;
+	/* Absent (not allocated) in dicts whose type sets no_value: sets. */
 	union {
 		void *val;
 		uint64_t u64;
 		int64_t s64;
 		double d;
 	} v;
-	struct dict_entry *next;
 };
 
 struct dict_type {
@@ -43,6 +44,9 @@ struct dict_type {
 	void *(*val_dup)(const void *val);              /* may be NULL */
 	void (*key_destructor)(void *key);              /* may be NULL */
 	void (*val_destructor)(void *val);              /* may be NULL */
+	/* Keys only (a set): entries are allocated without `v` (16 bytes, not
+	 * 24); dict_add/dict_set_val ignore the value; never read de->v. */
+	int no_value;
 };
 
 struct dict {
