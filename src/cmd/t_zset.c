@@ -103,6 +103,10 @@ static void zs_destroy(struct zs *z)
 	pfree(z);
 }
 
+/* The entry zs_find found last: zs_update right after it reuses it instead of
+ * probing the dict again (nothing is inserted in between). */
+static __thread struct dict_entry *zs_last_de;
+
 /* Find a member: the dict is probed with a fake node (no levels) holding
  * the member bytes, on the stack when small. */
 static struct zsl_node *zs_find(struct zs *z, const char *s, size_t len)
@@ -117,6 +121,7 @@ static struct zsl_node *zs_find(struct zs *z, const char *s, size_t len)
 	struct dict_entry *de = dict_find(z->d, k);
 	if ((char *)k != stackbuf)
 		pfree(k);
+	zs_last_de = de;
 	return de ? de->key : NULL;
 }
 
@@ -128,7 +133,7 @@ static void zs_insert(struct zs *z, const char *s, size_t len, double score)
 
 static void zs_update(struct zs *z, struct zsl_node *n, double score)
 {
-	struct dict_entry *de = dict_find(z->d, n);
+	struct dict_entry *de = zs_last_de && zs_last_de->key == n ? zs_last_de : dict_find(z->d, n);
 	de->key = zsl_update_score(z->zsl, n->score, zsl_node_ele(n), n->len, score);
 }
 
