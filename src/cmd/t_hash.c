@@ -11,9 +11,10 @@
  *
  *   In the dict a field and its value share one allocation:
  *       [hstr field: len | bytes][pad to 4][hstr value: len | bytes]
- *   de->key points at the field and de->v.val at the value inside the same
- *   block; the key destructor frees both (one allocation per pair, not two,
- *   is what keeps a hashtable hash smaller per element than Redis's).
+ *   de->key points at the field; the value follows in the same block
+ *   (hpair_value). The dict stores keys only (no_value: 16-byte entries) and
+ *   its key destructor frees the whole pair. One 32-byte block and one
+ *   16-byte entry per pair, where Redis has an entry and two strings.
  *
  *   An empty hash never stays in the keyspace: HDEL unlinks the key when the
  *   last field goes.
@@ -79,11 +80,19 @@ static const struct dict_type hash_dict_type = {
 	.hash = hstr_hash,
 	.key_compare = hstr_eq,
 	.key_destructor = hstr_free,    /* frees the value too: same block */
+	.no_value = 1,
 };
 
 static size_t hpair_voff(size_t flen)
 {
 	return (sizeof(struct hstr) + flen + 3) & ~(size_t)3;
+}
+
+/* The value stored right after a field in its pair block. */
+static struct hstr *hpair_value(const void *field)
+{
+	const struct hstr *f = field;
+	return (struct hstr *)((char *)field + hpair_voff(f->len));
 }
 
 /* One block holding field and value; *val points at the value part. */
@@ -106,7 +115,7 @@ static void hpair_add(struct dict *d, const void *f, size_t flen, const void *v,
 {
 	struct hstr *val;
 	struct hstr *k = hpair_create(f, flen, v, vlen, &val);
-	dict_add(d, k, val);
+	dict_add(d, k, NULL);
 }
 
 /* A lookup key: a field on the stack when small, else on the heap. */
@@ -160,7 +169,7 @@ static void *hash_dup(const void *ptr, int enc)
 	struct dict_entry *de;
 	dict_iter_init(&it, src, 0);
 	while ((de = dict_iter_next(&it))) {
-		const struct hstr *f = de->key, *v = de->v.val;
+		const struct hstr *f = de->key, *v = hpair_value(de->key);
 		hpair_add(dst, f->data, f->len, v->data, v->len);
 	}
 	dict_iter_deinit(&it);
@@ -172,9 +181,10 @@ static size_t hash_mem(const void *ptr, int enc)
 	if (enc != ENC_HT)
 		return lp_bytes(ptr);
 	const struct dict *d = ptr;
-	/* estimate: buckets, entries, and one field+value block per entry */
+	/* estimate: buckets, key-only entries (two pointers), one field+value
+	 * block per entry */
 	return sizeof(*d) + dict_buckets(d) * sizeof(void *) +
-	       dict_size(d) * (sizeof(struct dict_entry) + 2 * sizeof(struct hstr) + 24);
+	       dict_size(d) * (2 * sizeof(void *) + 2 * sizeof(struct hstr) + 24);
 }
 
 static const struct kv_type_ops hash_ops = {
@@ -243,11 +253,11 @@ static int hash_get(struct kv *kv, const void *f, size_t flen, struct hval *v)
 {
 	if (kv_enc(kv) == ENC_HT) {
 		struct hkey k;
-		struct hstr *val = dict_fetch_value(kv_ptr(kv), hkey_init(&k, f, flen));
+		struct dict_entry *de = dict_find(kv_ptr(kv), hkey_init(&k, f, flen));
 		hkey_deinit(&k);
-		if (!val)
+		if (!de)
 			return 0;
-		hval_from_hstr(v, val);
+		hval_from_hstr(v, hpair_value(de->key));
 		return 1;
 	}
 	unsigned char *p = lp_find_value(kv_ptr(kv), f, flen);
@@ -310,7 +320,6 @@ static int hash_set(struct kv *kv, const void *f, size_t flen, const void *v, si
 			 * stays where it hashes; then the old block goes. */
 			struct hstr *old = de->key, *val;
 			de->key = hpair_create(f, flen, v, vlen, &val);
-			de->v.val = val;
 			pfree(old);
 			return 0;
 		}
@@ -379,7 +388,7 @@ static int hash_iter_next(struct hash_iter *it, struct hval *f, struct hval *v)
 		if (!de)
 			return 0;
 		hval_from_hstr(f, de->key);
-		hval_from_hstr(v, de->v.val);
+		hval_from_hstr(v, hpair_value(de->key));
 		return 1;
 	}
 	if (!it->p)
@@ -743,7 +752,7 @@ static void hash_random_pair(struct kv *kv, struct hval *f, struct hval *v)
 	if (kv_enc(kv) == ENC_HT) {
 		struct dict_entry *de = dict_fair_random_entry(kv_ptr(kv));
 		hval_from_hstr(f, de->key);
-		hval_from_hstr(v, de->v.val);
+		hval_from_hstr(v, hpair_value(de->key));
 		return;
 	}
 	unsigned char *lp = kv_ptr(kv);
@@ -795,7 +804,7 @@ static void hrandfield_distinct(struct cmd_ctx *c, struct kv *kv, unsigned long 
 			got++;
 			struct hval f, v;
 			hval_from_hstr(&f, de->key);
-			hval_from_hstr(&v, de->v.val);
+			hval_from_hstr(&v, hpair_value(de->key));
 			reply_pair(c, &f, &v, withvalues);
 		}
 		pfree(seen);
@@ -904,7 +913,7 @@ static void hscan_collect(void *privdata, const struct dict_entry *de)
 		acc->items = prealloc(acc->items, acc->cap * sizeof(*acc->items));
 	}
 	acc->items[acc->n++] = de->key;
-	acc->items[acc->n++] = de->v.val;
+	acc->items[acc->n++] = hpair_value(de->key);
 }
 
 /* HSCAN key cursor [MATCH pattern] [COUNT count] */

@@ -86,6 +86,7 @@ static int node_eq(const void *a, const void *b)
 static const struct dict_type zs_dict_type = {
 	.hash = node_hash,
 	.key_compare = node_eq,
+	.no_value = 1,          /* the node is the key and holds the score */
 };
 
 static struct zs *zs_create(void)
