@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 struct server_state srv;
 
 void stats_setup(int n);
+void hold_setup(int nshards, int ncpus);
 void server_sync_config(void);
 int server_config_hooks(void);
 int listen_tcp(const char *addr, int port, int backlog);
@@ -181,6 +183,14 @@ int main(int argc, char **argv)
 	}
 	cmd_setup();
 	stats_setup(threads);
+	{
+		cpu_set_t cpus;
+		int ncpus = sched_getaffinity(0, sizeof(cpus), &cpus) == 0 ? CPU_COUNT(&cpus) : threads;
+		hold_setup(threads, ncpus);
+		if (threads > ncpus)
+			log_warning("%d shard threads on %d usable CPU%s: multi-shard commands will be slow",
+				    threads, ncpus, ncpus == 1 ? "" : "s");
+	}
 	if (open_listeners() < 0)
 		return 1;
 	write_pidfile();

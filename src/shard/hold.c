@@ -52,10 +52,21 @@ static void send_hold_msg(int to, int type, struct tx *tx)
 	shard_send(to, &m->hdr);
 }
 
+/* Spins before yielding: 256 when every shard thread has a CPU of its own,
+ * none when shards outnumber the CPUs we may run on (the holder we wait for
+ * can only progress once we give the CPU up). */
+static unsigned spin_limit = 256;
+
+void hold_setup(int nshards_, int ncpus);
+void hold_setup(int nshards_, int ncpus)
+{
+	spin_limit = nshards_ > ncpus ? 1 : 256;
+}
+
 /* Wait politely: two cores may run more threads than that. */
 static void relax(unsigned *spins)
 {
-	if (++*spins < 256)
+	if (++*spins < spin_limit)
 		ck_pr_stall();
 	else
 		sched_yield();
