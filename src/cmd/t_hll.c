@@ -60,6 +60,32 @@ static size_t sparse_max(void)
 	return cfg.hll_sparse_max_bytes ? cfg.hll_sparse_max_bytes : HLL_SPARSE_MAX_BYTES_DEFAULT;
 }
 
+/* Max of the registers of every HLL in argv[1..]: a fresh array, or NULL
+ * after replying (not an HLL, or corrupt). */
+static uint8_t *merge_args(struct cmd_ctx *c)
+{
+	uint8_t *regs = pcalloc(HLL_REGISTERS, 1);
+	for (int i = 1; i < c->argc; i++) {
+		struct kv *kv = db_read(c, &c->argv[i]);
+		if (!kv)
+			continue;
+		size_t len;
+		unsigned char *h = load(c, kv, &len);
+		if (!h) {
+			pfree(regs);
+			return NULL;
+		}
+		int r = hll_merge_registers(regs, h, len);
+		pfree(h);
+		if (r == HLL_ERR_INVALID) {
+			pfree(regs);
+			reply_error(c->out, ERR_CORRUPT);
+			return NULL;
+		}
+	}
+	return regs;
+}
+
 void cmd_pfadd(struct cmd_ctx *c)
 {
 	struct kv **ref;
@@ -118,50 +144,18 @@ void cmd_pfcount(struct cmd_ctx *c)
 		reply_int(c->out, (long long)card);
 		return;
 	}
-	uint8_t *regs = pcalloc(HLL_REGISTERS, 1);
-	for (int i = 1; i < c->argc; i++) {
-		struct kv *kv = db_read(c, &c->argv[i]);
-		if (!kv)
-			continue;
-		size_t len;
-		unsigned char *h = load(c, kv, &len);
-		if (!h) {
-			pfree(regs);
-			return;
-		}
-		int r = hll_merge_registers(regs, h, len);
-		pfree(h);
-		if (r == HLL_ERR_INVALID) {
-			pfree(regs);
-			reply_error(c->out, ERR_CORRUPT);
-			return;
-		}
-	}
+	uint8_t *regs = merge_args(c);
+	if (!regs)
+		return;
 	reply_int(c->out, (long long)hll_count_registers(regs));
 	pfree(regs);
 }
 
 void cmd_pfmerge(struct cmd_ctx *c)
 {
-	uint8_t *regs = pcalloc(HLL_REGISTERS, 1);
-	for (int i = 1; i < c->argc; i++) {
-		struct kv *kv = db_read(c, &c->argv[i]);
-		if (!kv)
-			continue;
-		size_t len;
-		unsigned char *h = load(c, kv, &len);
-		if (!h) {
-			pfree(regs);
-			return;
-		}
-		int r = hll_merge_registers(regs, h, len);
-		pfree(h);
-		if (r == HLL_ERR_INVALID) {
-			pfree(regs);
-			reply_error(c->out, ERR_CORRUPT);
-			return;
-		}
-	}
+	uint8_t *regs = merge_args(c);
+	if (!regs)
+		return;
 	struct kv **ref;
 	struct kv *dst = db_write(c, &c->argv[1], &ref);
 	size_t len;
