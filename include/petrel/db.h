@@ -66,6 +66,8 @@ extern const char *const ERR_OVERFLOW;
 int arg_ll(const struct resp_arg *a, long long *v);
 int arg_double(const struct resp_arg *a, double *v);
 int arg_ld(const struct resp_arg *a, long double *v);
+/* A SCAN-family cursor, as Redis parses it. 0 ok, -1 invalid. */
+int arg_scan_cursor(const struct resp_arg *a, unsigned long *cursor);
 /* Parse or reply ERR_NOT_INT and return -1. */
 int arg_ll_or_reply(struct cmd_ctx *c, const struct resp_arg *a, long long *v);
 

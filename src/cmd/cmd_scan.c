@@ -131,28 +131,10 @@ void cmd_keys_cmd(struct cmd_ctx *c)
 
 /* Redis parses the cursor with strtoul: leading '+'/'-' accepted, no spaces,
  * nothing after the digits, no overflow. */
-static int parse_cursor(const struct resp_arg *a, unsigned long *cur)
-{
-	char buf[128];
-	if (a->len >= sizeof(buf))
-		return -1;
-	memcpy(buf, a->ptr, a->len);
-	buf[a->len] = 0;
-	if (isspace((unsigned char)buf[0]))
-		return -1;
-	char *end;
-	errno = 0;
-	unsigned long v = strtoul(buf, &end, 10);
-	if (*end || errno == ERANGE)
-		return -1;
-	*cur = v;
-	return 0;
-}
-
 int route_scan(int argc, const struct resp_arg *argv)
 {
 	unsigned long cur;
-	if (argc < 2 || parse_cursor(&argv[1], &cur))
+	if (argc < 2 || arg_scan_cursor(&argv[1], &cur))
 		return ROUTE_LOCAL;
 	return shard_of_slot((unsigned)(cur & SLOT_MASK));
 }
@@ -196,7 +178,7 @@ static unsigned long next_shard_start(int db, int done)
 void cmd_scan(struct cmd_ctx *c)
 {
 	unsigned long cur;
-	if (parse_cursor(&c->argv[1], &cur)) {
+	if (arg_scan_cursor(&c->argv[1], &cur)) {
 		reply_error(c->out, "ERR invalid cursor");
 		return;
 	}

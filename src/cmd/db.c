@@ -208,6 +208,31 @@ int arg_ll(const struct resp_arg *a, long long *v)
 	return resp_strict_ll(a->ptr, a->len, v);
 }
 
+int arg_scan_cursor(const struct resp_arg *a, unsigned long *cursor)
+{
+	/* Redis's parseScanCursorOrReply: strtoul over the argument as a C
+	 * string (it ends at the first NUL, so "" and "0\0x" read as 0), the
+	 * first byte not a space, nothing after the number, no overflow. */
+	char stack[64];
+	const char *nul = memchr(a->ptr, 0, a->len);
+	size_t len = nul ? (size_t)(nul - a->ptr) : a->len;
+	if (len && isspace((unsigned char)a->ptr[0]))
+		return -1;
+	char *buf = len < sizeof(stack) ? stack : pmalloc(len + 1);
+	memcpy(buf, a->ptr, len);
+	buf[len] = 0;
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(buf, &end, 10);
+	int invalid = *end || errno == ERANGE;
+	if (buf != stack)
+		pfree(buf);
+	if (invalid)
+		return -1;
+	*cursor = v;
+	return 0;
+}
+
 int arg_ll_or_reply(struct cmd_ctx *c, const struct resp_arg *a, long long *v)
 {
 	if (arg_ll(a, v) == 0)

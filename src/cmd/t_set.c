@@ -64,30 +64,11 @@ uint64_t tset_rand(void)
 }
 
 
-/* Redis's parseScanCursorOrReply: strtoul over the argument as a C string
- * (it ends at the first NUL, so "" and "0\0x" read as 0), the first byte not
- * a space, nothing after the number, no overflow. A sign is accepted. */
+/* The SCAN-family cursor (arg_scan_cursor), replying the error. */
 int tset_parse_cursor(struct cmd_ctx *c, const struct resp_arg *a, unsigned long *cursor)
 {
-	char stack[64];
-	const char *nul = memchr(a->ptr, 0, a->len);
-	size_t len = nul ? (size_t)(nul - a->ptr) : a->len;
-	if (len && isspace((unsigned char)a->ptr[0]))
-		goto bad;
-	char *buf = len < sizeof(stack) ? stack : pmalloc(len + 1);
-	memcpy(buf, a->ptr, len);
-	buf[len] = 0;
-	char *end;
-	errno = 0;
-	unsigned long v = strtoul(buf, &end, 10);
-	int invalid = *end || errno == ERANGE;
-	if (buf != stack)
-		pfree(buf);
-	if (invalid)
-		goto bad;
-	*cursor = v;
-	return 0;
-bad:
+	if (arg_scan_cursor(a, cursor) == 0)
+		return 0;
 	reply_error(c->out, "ERR invalid cursor");
 	return -1;
 }
