@@ -10,7 +10,7 @@
  *   thresholds, read from cfg at each write. A dict never goes back.
  *
  *   In the dict a field and its value share one allocation:
- *       [hstr field: len | bytes][pad to 4][hstr value: len | bytes]
+ *       [dict_lstr field: len | bytes][pad to 4][dict_lstr value: len | bytes]
  *   de->key points at the field; the value follows in the same block
  *   (hpair_value). The dict stores keys only (no_value: 16-byte entries) and
  *   its key destructor frees the whole pair. One 32-byte block and one
@@ -46,64 +46,42 @@ int tset_parse_cursor(struct cmd_ctx *c, const struct resp_arg *a, unsigned long
 
 /* ---- dict strings ------------------------------------------------------------------ */
 
-struct hstr {
-	uint32_t len;
-	char data[];
-};
-
-static struct hstr *hstr_create(const void *p, size_t len)
+static struct dict_lstr *hstr_create(const void *p, size_t len)
 {
-	struct hstr *s = pmalloc(sizeof(*s) + len);
+	struct dict_lstr *s = pmalloc(sizeof(*s) + len);
 	s->len = (uint32_t)len;
 	memcpy(s->data, p, len);
 	return s;
 }
 
-static uint64_t hstr_hash(const void *key)
-{
-	const struct hstr *s = key;
-	return dict_hash_bytes(s->data, s->len);
-}
-
-static int hstr_eq(const void *a, const void *b)
-{
-	const struct hstr *x = a, *y = b;
-	return x->len == y->len && memcmp(x->data, y->data, x->len) == 0;
-}
-
-static void hstr_free(void *p)
-{
-	pfree(p);
-}
-
 static const struct dict_type hash_dict_type = {
-	.hash = hstr_hash,
-	.key_compare = hstr_eq,
-	.key_destructor = hstr_free,    /* frees the value too: same block */
+	.hash = dict_lstr_hash,
+	.key_compare = dict_lstr_eq,
+	.key_destructor = pfree,    /* frees the value too: same block */
 	.no_value = 1,
 };
 
 static size_t hpair_voff(size_t flen)
 {
-	return (sizeof(struct hstr) + flen + 3) & ~(size_t)3;
+	return (sizeof(struct dict_lstr) + flen + 3) & ~(size_t)3;
 }
 
 /* The value stored right after a field in its pair block. */
-static struct hstr *hpair_value(const void *field)
+static struct dict_lstr *hpair_value(const void *field)
 {
-	const struct hstr *f = field;
-	return (struct hstr *)((char *)field + hpair_voff(f->len));
+	const struct dict_lstr *f = field;
+	return (struct dict_lstr *)((char *)field + hpair_voff(f->len));
 }
 
 /* One block holding field and value; *val points at the value part. */
-static struct hstr *hpair_create(const void *f, size_t flen, const void *v, size_t vlen,
-				 struct hstr **val)
+static struct dict_lstr *hpair_create(const void *f, size_t flen, const void *v, size_t vlen,
+				 struct dict_lstr **val)
 {
 	size_t off = hpair_voff(flen);
-	struct hstr *k = pmalloc(off + sizeof(struct hstr) + vlen);
+	struct dict_lstr *k = pmalloc(off + sizeof(struct dict_lstr) + vlen);
 	k->len = (uint32_t)flen;
 	memcpy(k->data, f, flen);
-	struct hstr *vv = (struct hstr *)((char *)k + off);
+	struct dict_lstr *vv = (struct dict_lstr *)((char *)k + off);
 	vv->len = (uint32_t)vlen;
 	memcpy(vv->data, v, vlen);
 	*val = vv;
@@ -113,23 +91,23 @@ static struct hstr *hpair_create(const void *f, size_t flen, const void *v, size
 /* Add field -> value to a dict-encoded hash (the field is absent). */
 static void hpair_add(struct dict *d, const void *f, size_t flen, const void *v, size_t vlen)
 {
-	struct hstr *val;
-	struct hstr *k = hpair_create(f, flen, v, vlen, &val);
+	struct dict_lstr *val;
+	struct dict_lstr *k = hpair_create(f, flen, v, vlen, &val);
 	dict_add(d, k, NULL);
 }
 
 /* A lookup key: a field on the stack when small, else on the heap. */
 struct hkey {
-	struct hstr *s;
+	struct dict_lstr *s;
 	union {
-		struct hstr h;
-		char raw[sizeof(struct hstr) + 128];
+		struct dict_lstr h;
+		char raw[sizeof(struct dict_lstr) + 128];
 	} buf;
 };
 
-static const struct hstr *hkey_init(struct hkey *k, const void *p, size_t len)
+static const struct dict_lstr *hkey_init(struct hkey *k, const void *p, size_t len)
 {
-	if (len <= sizeof(k->buf.raw) - sizeof(struct hstr)) {
+	if (len <= sizeof(k->buf.raw) - sizeof(struct dict_lstr)) {
 		k->s = &k->buf.h;
 		k->s->len = (uint32_t)len;
 		memcpy(k->s->data, p, len);
@@ -169,7 +147,7 @@ static void *hash_dup(const void *ptr, int enc)
 	struct dict_entry *de;
 	dict_iter_init(&it, src, 0);
 	while ((de = dict_iter_next(&it))) {
-		const struct hstr *f = de->key, *v = hpair_value(de->key);
+		const struct dict_lstr *f = de->key, *v = hpair_value(de->key);
 		hpair_add(dst, f->data, f->len, v->data, v->len);
 	}
 	dict_iter_deinit(&it);
@@ -184,7 +162,7 @@ static size_t hash_mem(const void *ptr, int enc)
 	/* estimate: buckets, key-only entries (two pointers), one field+value
 	 * block per entry */
 	return sizeof(*d) + dict_buckets(d) * sizeof(void *) +
-	       dict_size(d) * (2 * sizeof(void *) + 2 * sizeof(struct hstr) + 24);
+	       dict_size(d) * (2 * sizeof(void *) + 2 * sizeof(struct dict_lstr) + 24);
 }
 
 static const struct kv_type_ops hash_ops = {
@@ -232,7 +210,7 @@ static void hval_copy(struct hval *dst, const struct hval *src)
 		dst->p = dst->num;
 }
 
-static void hval_from_hstr(struct hval *v, const struct hstr *s)
+static void hval_from_hstr(struct hval *v, const struct dict_lstr *s)
 {
 	v->p = s->data;
 	v->len = s->len;
@@ -318,7 +296,7 @@ static int hash_set(struct kv *kv, const void *f, size_t flen, const void *v, si
 		if (de) {
 			/* A new block for the pair: same field bytes, so the entry
 			 * stays where it hashes; then the old block goes. */
-			struct hstr *old = de->key, *val;
+			struct dict_lstr *old = de->key, *val;
 			de->key = hpair_create(f, flen, v, vlen, &val);
 			pfree(old);
 			return 0;
@@ -901,7 +879,7 @@ void cmd_hrandfield(struct cmd_ctx *c)
 
 
 struct hscan_acc {
-	const struct hstr **items;      /* field, value, field, value, ... */
+	const struct dict_lstr **items;      /* field, value, field, value, ... */
 	size_t n, cap;
 };
 
@@ -988,7 +966,7 @@ void cmd_hscan(struct cmd_ctx *c)
 	size_t pos = reply_defer(c->out);
 	long n = 0;
 	for (size_t i = 0; i < acc.n; i += 2) {
-		const struct hstr *f = acc.items[i], *v = acc.items[i + 1];
+		const struct dict_lstr *f = acc.items[i], *v = acc.items[i + 1];
 		if (pat && !glob_match(pat->ptr, pat->len, f->data, f->len, 0))
 			continue;
 		reply_bulk(c->out, f->data, f->len);

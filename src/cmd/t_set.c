@@ -6,7 +6,7 @@
  * breaks either rule, as Redis 7.0 does. Empty sets are never stored: the
  * command that removes the last member deletes the key.
  *
- * The hash table is a struct dict whose keys are struct set_member blocks
+ * The hash table is a struct dict whose keys are struct dict_lstr blocks
  * (length-prefixed, NUL-terminated bytes) and whose values are unused. The dict
  * owns its keys (set_dict_type frees them).
  *
@@ -118,38 +118,18 @@ int getkeys_numkeys1(int argc, const struct resp_arg *argv, int *keys, int max)
 
 /* ---- set values ----------------------------------------------------------- */
 
-struct set_member {
-	uint32_t len;
-	char data[];            /* len bytes + NUL */
-};
-
-static uint64_t member_hash(const void *k)
-{
-	const struct set_member *m = k;
-	return dict_hash_bytes(m->data, m->len);
-}
-
-static int member_eq(const void *a, const void *b)
-{
-	const struct set_member *x = a, *y = b;
-	return x->len == y->len && memcmp(x->data, y->data, x->len) == 0;
-}
-
-static void member_free(void *k)
-{
-	pfree(k);
-}
-
+/* Members are struct dict_lstr blocks whose data carries a NUL after len
+ * bytes. */
 static const struct dict_type set_dict_type = {
-	.hash = member_hash,
-	.key_compare = member_eq,
-	.key_destructor = member_free,
+	.hash = dict_lstr_hash,
+	.key_compare = dict_lstr_eq,
+	.key_destructor = pfree,
 	.no_value = 1,          /* 16-byte entries: members only */
 };
 
-static struct set_member *member_create(const char *s, size_t len)
+static struct dict_lstr *member_create(const char *s, size_t len)
 {
-	struct set_member *m = pmalloc(sizeof(*m) + len + 1);
+	struct dict_lstr *m = pmalloc(sizeof(*m) + len + 1);
 	m->len = (uint32_t)len;
 	memcpy(m->data, s, len);
 	m->data[len] = 0;
@@ -160,9 +140,9 @@ static struct set_member *member_create(const char *s, size_t len)
  * the heap (member_key_done frees it). */
 #define MEMBER_KEY_STACK 256
 
-static const struct set_member *member_key(const char *s, size_t len, void *stackbuf)
+static const struct dict_lstr *member_key(const char *s, size_t len, void *stackbuf)
 {
-	struct set_member *m = sizeof(*m) + len + 1 <= MEMBER_KEY_STACK
+	struct dict_lstr *m = sizeof(*m) + len + 1 <= MEMBER_KEY_STACK
 		? stackbuf : pmalloc(sizeof(*m) + len + 1);
 	m->len = (uint32_t)len;
 	memcpy(m->data, s, len);
@@ -170,7 +150,7 @@ static const struct set_member *member_key(const char *s, size_t len, void *stac
 	return m;
 }
 
-static void member_key_done(const struct set_member *m, void *stackbuf)
+static void member_key_done(const struct dict_lstr *m, void *stackbuf)
 {
 	if ((const void *)m != stackbuf)
 		pfree((void *)m);
@@ -255,7 +235,7 @@ static int set_add(struct set *st, const char *s, size_t len)
 	}
 	struct dict *d = st->p;
 	_Alignas(8) char kb[MEMBER_KEY_STACK];
-	const struct set_member *k = member_key(s, len, kb);
+	const struct dict_lstr *k = member_key(s, len, kb);
 	int found = dict_find(d, k) != NULL;
 	member_key_done(k, kb);
 	if (found)
@@ -275,7 +255,7 @@ static int set_remove(struct set *st, const char *s, size_t len)
 	}
 	struct dict *d = st->p;
 	_Alignas(8) char kb[MEMBER_KEY_STACK];
-	const struct set_member *k = member_key(s, len, kb);
+	const struct dict_lstr *k = member_key(s, len, kb);
 	int r = dict_delete(d, k);
 	member_key_done(k, kb);
 	if (r != DICT_OK)
@@ -292,7 +272,7 @@ static int set_has(const struct set *st, const char *s, size_t len)
 		return str_to_i64(s, len, &v) && intset_find(st->p, v);
 	}
 	_Alignas(8) char kb[MEMBER_KEY_STACK];
-	const struct set_member *k = member_key(s, len, kb);
+	const struct dict_lstr *k = member_key(s, len, kb);
 	int found = dict_find(st->p, k) != NULL;
 	member_key_done(k, kb);
 	return found;
@@ -327,7 +307,7 @@ static int set_iter_next(struct set_iter *it, const char **s, size_t *len)
 	struct dict_entry *de = dict_iter_next(&it->di);
 	if (!de)
 		return 0;
-	const struct set_member *m = de->key;
+	const struct dict_lstr *m = de->key;
 	*s = m->data;
 	*len = m->len;
 	return 1;
@@ -349,7 +329,7 @@ static void set_random(const struct set *st, const char **s, size_t *len, char *
 		return;
 	}
 	struct dict_entry *de = dict_fair_random_entry(st->p);
-	const struct set_member *m = de->key;
+	const struct dict_lstr *m = de->key;
 	*s = m->data;
 	*len = m->len;
 }
@@ -390,7 +370,7 @@ static void *set_ops_dup(const void *p, int enc)
 	struct dict_entry *de;
 	dict_iter_init(&it, src, 0);
 	while ((de = dict_iter_next(&it))) {
-		const struct set_member *m = de->key;
+		const struct dict_lstr *m = de->key;
 		dict_add(d, member_create(m->data, m->len), NULL);
 	}
 	dict_iter_deinit(&it);
@@ -955,7 +935,7 @@ void cmd_sintercard(struct cmd_ctx *c)
 /* ---- SSCAN ---------------------------------------------------------------- */
 
 struct scan_acc {
-	const struct set_member **v;
+	const struct dict_lstr **v;
 	size_t n, cap;
 };
 
@@ -1022,7 +1002,7 @@ void cmd_sscan(struct cmd_ctx *c)
 	size_t pos = reply_defer(c->out);
 	long n = 0;
 	for (size_t i = 0; i < acc.n; i++) {
-		const struct set_member *m = acc.v[i];
+		const struct dict_lstr *m = acc.v[i];
 		if (pat && !glob_match(pat->ptr, pat->len, m->data, m->len, 0))
 			continue;
 		reply_bulk(c->out, m->data, m->len);

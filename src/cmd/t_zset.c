@@ -1553,42 +1553,21 @@ static double agg(int how, double a, double b)
 	return b > a ? b : a;
 }
 
-/* Accumulator member -> score: a dict whose keys are length-prefixed copies. */
-struct acc_key {
-	uint32_t len;
-	char data[];
-};
-
-static uint64_t acc_hash(const void *k)
-{
-	const struct acc_key *a = k;
-	return dict_hash_bytes(a->data, a->len);
-}
-
-static int acc_eq(const void *a, const void *b)
-{
-	const struct acc_key *x = a, *y = b;
-	return x->len == y->len && memcmp(x->data, y->data, x->len) == 0;
-}
-
-static void acc_free(void *k)
-{
-	pfree(k);
-}
+/* Accumulator member -> score: a dict whose keys are struct dict_lstr copies. */
 
 static const struct dict_type acc_dict_type = {
-	.hash = acc_hash, .key_compare = acc_eq, .key_destructor = acc_free,
+	.hash = dict_lstr_hash, .key_compare = dict_lstr_eq, .key_destructor = pfree,
 };
 
 struct acc {
 	struct dict *d;
-	struct acc_key *tmp;
+	struct dict_lstr *tmp;
 	size_t tmpcap;
 	int how;
 	double weight;
 };
 
-static const struct acc_key *acc_tmp(struct acc *a, const char *s, size_t len)
+static const struct dict_lstr *acc_tmp(struct acc *a, const char *s, size_t len)
 {
 	if (sizeof(*a->tmp) + len > a->tmpcap) {
 		a->tmpcap = sizeof(*a->tmp) + len + 64;
@@ -1610,7 +1589,7 @@ static void acc_add(struct acc *a, const char *s, size_t len, double score)
 		de->v.d = agg(a->how, de->v.d, v);
 		return;
 	}
-	struct acc_key *k = pmalloc(sizeof(*k) + len);
+	struct dict_lstr *k = pmalloc(sizeof(*k) + len);
 	k->len = (uint32_t)len;
 	memcpy(k->data, s, len);
 	de = dict_add_raw(a->d, k, NULL);
@@ -1643,7 +1622,7 @@ static unsigned long zop_walk(struct zin *in, int n, int op, int how, unsigned l
 		struct dict_entry *de;
 		dict_iter_init(&it, a.d, 0);
 		while ((de = dict_iter_next(&it))) {
-			const struct acc_key *k = de->key;
+			const struct dict_lstr *k = de->key;
 			zs_insert(tmp.p, k->data, k->len, 1.0);
 		}
 		dict_iter_deinit(&it);
@@ -1788,7 +1767,7 @@ static void zop_generic(struct cmd_ctx *c, int nk, const struct resp_arg *dst, i
 		struct dict_entry *de;
 		dict_iter_init(&it, a.d, 0);
 		while ((de = dict_iter_next(&it))) {
-			const struct acc_key *k = de->key;
+			const struct dict_lstr *k = de->key;
 			zs_insert(res.p, k->data, k->len, de->v.d);
 		}
 		dict_iter_deinit(&it);

@@ -120,6 +120,18 @@ uint64_t dict_hash_bytes_nocase(const void *data, size_t len)
 	return siphash(data, len, hash_seed, 1, 2, 1);
 }
 
+uint64_t dict_lstr_hash(const void *key)
+{
+	const struct dict_lstr *s = key;
+	return dict_hash_bytes(s->data, s->len);
+}
+
+int dict_lstr_eq(const void *a, const void *b)
+{
+	const struct dict_lstr *x = a, *y = b;
+	return x->len == y->len && memcmp(x->data, y->data, x->len) == 0;
+}
+
 uint64_t dict_siphash24(const void *data, size_t len, const uint8_t key[16])
 {
 	return siphash(data, len, key, 2, 4, 0);

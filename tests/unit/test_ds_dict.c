@@ -371,6 +371,46 @@ static void test_dict_random_differential(void **state)
 	dict_destroy(&d);
 }
 
+/* Length-prefixed keys in a key-only dict: equal bytes find each other
+ * whatever the block, different lengths or bytes do not, pfree owns them. */
+static struct dict_lstr *lstr(const char *p, size_t n)
+{
+	struct dict_lstr *s = pmalloc(sizeof(*s) + n);
+	s->len = (uint32_t)n;
+	memcpy(s->data, p, n);
+	return s;
+}
+
+static void test_dict_lstr_keys(void **state)
+{
+	(void)state;
+	static const struct dict_type t = {
+		.hash = dict_lstr_hash, .key_compare = dict_lstr_eq,
+		.key_destructor = pfree, .no_value = 1,
+	};
+	struct dict *d = dict_create(&t);
+	char buf[32] = "m";     /* keys "m\0<i>": an embedded NUL is just a byte */
+	for (int i = 0; i < 1000; i++) {
+		int n = 2 + snprintf(buf + 2, sizeof(buf) - 2, "%d", i);
+		assert_int_equal(dict_add(d, lstr(buf, (size_t)n), NULL), DICT_OK);
+	}
+	assert_int_equal(dict_size(d), 1000);
+	struct dict_lstr *k = lstr("m\0" "42", 4);
+	assert_non_null(dict_find(d, k));
+	assert_true(dict_lstr_hash(k) == dict_hash_bytes("m\0" "42", 4));
+	k->len = 3;             /* "m\0" "4": present, a different key */
+	assert_non_null(dict_find(d, k));
+	k->len = 2;             /* "m\0": never added */
+	assert_null(dict_find(d, k));
+	k->len = 4;
+	k->data[3] = '3';       /* "m\0" "43" */
+	assert_int_equal(dict_delete(d, k), DICT_OK);
+	assert_null(dict_find(d, k));
+	assert_int_equal(dict_size(d), 999);
+	pfree(k);
+	dict_destroy(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_dict_scan_no_duplicates_when_stable),
 		cmocka_unit_test(test_dict_random_sampling),
 		cmocka_unit_test(test_dict_random_differential),
+		cmocka_unit_test(test_dict_lstr_keys),
 	};
 	return cmocka_run_group_tests_name("ds_dict", tests, setup, teardown);
 }

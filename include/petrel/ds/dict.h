@@ -165,6 +165,15 @@ void dict_get_hash_seed(uint8_t seed[16]);
 uint64_t dict_hash_bytes(const void *data, size_t len);
 /* Same, ASCII case-insensitively (command names, config keys). */
 uint64_t dict_hash_bytes_nocase(const void *data, size_t len);
+/* A length-prefixed byte string as a dict key (hash fields, set members,
+ * accumulators): the dict hashes and compares the bytes, and a key_destructor
+ * of pfree frees the block. */
+struct dict_lstr {
+	uint32_t len;
+	char data[];
+};
+uint64_t dict_lstr_hash(const void *key);
+int dict_lstr_eq(const void *a, const void *b);
 /* Reference SipHash-2-4 with an explicit key (test vectors check the core). */
 uint64_t dict_siphash24(const void *data, size_t len, const uint8_t key[16]);
 
