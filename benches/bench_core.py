@@ -10,39 +10,10 @@ table shows medians and the petrel/redis ratios.
 Usage: benches/bench_core.py [--runs 3] [--requests 200000] [--petrel build/petrel-server]
 Bounded in time; kills the servers it started by PID.
 """
-import argparse, os, signal, socket, statistics, subprocess, sys, tempfile, time
+import argparse, os, statistics, subprocess, sys, tempfile
 
-CLK = os.sysconf("SC_CLK_TCK")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK
-
-
-def start(binary, extra, tmp):
-    port = free_port()
-    args = ["taskset", "-c", "0", binary, "--port", str(port), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "no", "--dir", tmp] + extra
-    p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return p, port
-        except OSError:
-            time.sleep(0.05)
-    p.kill()
-    raise RuntimeError(f"{binary} did not start")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import cpu_seconds, start_server, stop_server  # noqa: E402
 
 
 def run_bench(port, test, pipeline, requests, pid):
@@ -74,7 +45,8 @@ def main():
         tmp = tempfile.mkdtemp(prefix="petrel-bench-")
         ports = {}
         for name, (binary, extra) in servers.items():
-            p, port = start(binary, extra, tmp + "/" + name if os.makedirs(tmp + "/" + name) is None else tmp)
+            os.makedirs(tmp + "/" + name)
+            p, port = start_server(binary, extra, tmp + "/" + name, cpu=0)
             procs.append(p)
             ports[name] = (p, port)
         for run in range(a.runs):
@@ -86,11 +58,7 @@ def main():
                         results.setdefault((name, test, P), []).append((rps, us))
     finally:
         for p in procs:
-            p.send_signal(signal.SIGTERM)
-            try:
-                p.wait(5)
-            except subprocess.TimeoutExpired:
-                p.kill()
+            stop_server(p)
     print(f"| test | -P | redis req/s | petrel req/s | ratio | redis CPU us/req | petrel CPU us/req | CPU ratio |")
     print("|---|---|---|---|---|---|---|---|")
     for test in a.tests.split(","):

@@ -6,32 +6,19 @@ Runs redis-server and petrel-server (--threads 1 and 2) in turn.
 
 Usage: benches/bench_expire.py [--keys 1000000] [--ttl-ms 3000]
 """
-import argparse, signal, socket, subprocess, sys, tempfile, time
+import argparse, os, subprocess, sys, tempfile, time
 
 import redis
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import start_server, stop_server  # noqa: E402
 
 
 def run(binary, extra, n, ttl_ms, tmp):
-    port = free_port()
-    p = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                          "--appendonly", "no", "--dir", tmp] + extra,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p, port = start_server(binary, extra, tmp)
     try:
         c = redis.Redis(port=port, socket_timeout=10)
-        for _ in range(200):
-            try:
-                c.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
         data = bytearray()
         for i in range(n):
             k = b"exp:%d" % i
@@ -51,11 +38,7 @@ def run(binary, extra, n, ttl_ms, tmp):
             time.sleep(0.01)
         return float("nan"), worst
     finally:
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(10)
-        except subprocess.TimeoutExpired:
-            p.kill()
+        stop_server(p)
 
 
 def main():

@@ -6,34 +6,13 @@ Reports INFO used_memory and RSS deltas per key for both.
 Usage: benches/bench_memory.py [--keys 1000000] [--petrel build/petrel-server]
 Keys are loaded with `redis-cli --pipe`. Kills the servers it started by PID.
 """
-import argparse, os, signal, socket, subprocess, sys, tempfile, time
+import argparse, os, subprocess, sys, tempfile, time
 
 import redis
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def start(binary, extra, tmp):
-    port = free_port()
-    p = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                          "--appendonly", "no", "--dir", tmp] + extra,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        try:
-            c = redis.Redis(port=port)
-            c.ping()
-            return p, c, port
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    p.kill()
-    raise RuntimeError("server did not start")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import start_server, stop_server  # noqa: E402
 
 
 def payload(n, ttl):
@@ -78,19 +57,15 @@ def main():
         # A fresh server per case, so RSS is not flattered by pages freed earlier.
         for name, binary, extra in (("redis", a.redis, []), ("petrel", a.petrel, ["--threads", "1"])):
             for ttl in (False, True):
-                p, c, port = start(binary, extra, tmp)
+                p, port = start_server(binary, extra, tmp)
                 procs.append(p)
+                c = redis.Redis(port=port)
                 u, r = measure(c, port, payload(a.keys, ttl), a.keys)
                 rows.append((name, ttl, u, r))
-                p.send_signal(signal.SIGTERM)
-                p.wait(10)
+                stop_server(p)
     finally:
         for p in procs:
-            p.send_signal(signal.SIGTERM)
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+            stop_server(p)
     print("| server | TTL | used_memory B/key | RSS B/key | overhead B/key (used - 48 B data) |")
     print("|---|---|---|---|---|")
     for name, ttl, u, r in rows:

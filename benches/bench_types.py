@@ -10,12 +10,12 @@ pinned to CPU 1. Medians of --runs runs.
 
 Usage: benches/bench_types.py [--runs 3] [--requests 200000] [--skip-memory]
 """
-import argparse, os, signal, socket, statistics, subprocess, sys, tempfile, time
+import argparse, os, statistics, subprocess, sys, tempfile, time
 
 import redis
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_core import cpu_seconds, free_port  # noqa: E402
+from benchlib import cpu_seconds, start_server, stop_server  # noqa: E402
 
 CRC_TAB = []
 
@@ -28,29 +28,6 @@ def crc16(data):
             crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
             crc &= 0xFFFF
     return crc
-
-
-def start(binary, extra, tmp):
-    port = free_port()
-    p = subprocess.Popen(["taskset", "-c", "0", binary, "--port", str(port), "--bind", "127.0.0.1",
-                          "--save", "", "--appendonly", "no", "--dir", tmp] + extra,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            redis.Redis(port=port).ping()
-            return p, port
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    p.kill()
-    raise RuntimeError("server did not start")
-
-
-def stop(p):
-    p.send_signal(signal.SIGTERM)
-    try:
-        p.wait(10)
-    except subprocess.TimeoutExpired:
-        p.kill()
 
 
 def bench(port, pid, pipeline, requests, args):
@@ -106,7 +83,7 @@ def main():
         for name, binary, extra in (("redis", a.redis, []), ("petrel", a.petrel, None)):
             for tname, args, prep in tests:
                 ex = extra if extra is not None else (["--threads", "2"] if prep == "sets" else ["--threads", "1"])
-                p, port = start(binary, ex, tmp)
+                p, port = start_server(binary, ex, tmp, cpu=0)
                 try:
                     c = redis.Redis(port=port)
                     if prep == "zr":
@@ -121,7 +98,7 @@ def main():
                                             "-P", "64", "-q", "-t", "lpush"], capture_output=True, timeout=300)
                         results.setdefault((name, tname, P), []).append(bench(port, p.pid, P, a.requests, args))
                 finally:
-                    stop(p)
+                    stop_server(p)
     print("| command | -P | redis req/s | petrel req/s | ratio | redis CPU us/req | petrel CPU us/req | CPU ratio |")
     print("|---|---|---|---|---|---|---|---|")
     for tname, _, _ in tests:
@@ -145,7 +122,7 @@ def main():
         data = b"".join(f(i) for i in range(1000000))
         row = []
         for binary, ex in ((a.redis, []), (a.petrel, ["--threads", "1"])):
-            p, port = start(binary, ex, tmp)
+            p, port = start_server(binary, ex, tmp, cpu=0)
             try:
                 c = redis.Redis(port=port)
                 u0 = c.info("memory")["used_memory"]
@@ -154,7 +131,7 @@ def main():
                 time.sleep(0.3)
                 row.append((c.info("memory")["used_memory"] - u0) / 1e6)
             finally:
-                stop(p)
+                stop_server(p)
         print(f"| {label} | {row[0]:.1f} | {row[1]:.1f} |")
 
 
