@@ -43,6 +43,7 @@
 
 /* The SCAN-family cursor parser, in t_set.c. */
 int tset_parse_cursor(struct cmd_ctx *c, const struct resp_arg *a, unsigned long *cursor);
+int tset_scan_options(struct cmd_ctx *c, int from, long *count, const struct resp_arg **pat);
 
 /* ---- dict strings ------------------------------------------------------------------ */
 
@@ -878,22 +879,6 @@ void cmd_hrandfield(struct cmd_ctx *c)
 /* ---- HSCAN ------------------------------------------------------------------------- */
 
 
-struct hscan_acc {
-	const struct dict_lstr **items;      /* field, value, field, value, ... */
-	size_t n, cap;
-};
-
-static void hscan_collect(void *privdata, const struct dict_entry *de)
-{
-	struct hscan_acc *acc = privdata;
-	if (acc->n + 2 > acc->cap) {
-		acc->cap = acc->cap ? acc->cap * 2 : 32;
-		acc->items = prealloc(acc->items, acc->cap * sizeof(*acc->items));
-	}
-	acc->items[acc->n++] = de->key;
-	acc->items[acc->n++] = hpair_value(de->key);
-}
-
 /* HSCAN key cursor [MATCH pattern] [COUNT count] */
 void cmd_hscan(struct cmd_ctx *c)
 {
@@ -909,26 +894,10 @@ void cmd_hscan(struct cmd_ctx *c)
 		reply_array(c->out, 0);
 		return;
 	}
-	long long count = 10;
-	const struct resp_arg *pat = NULL;
-	for (int i = 3; i < c->argc; i++) {
-		int more = i + 1 < c->argc;
-		if (ARGIS(c, i, "count") && more) {
-			if (arg_ll_or_reply(c, &c->argv[++i], &count))
-				return;
-			if (count < 1) {
-				reply_error(c->out, ERR_SYNTAX);
-				return;
-			}
-		} else if (ARGIS(c, i, "match") && more) {
-			pat = &c->argv[++i];
-			if (pat->len == 1 && pat->ptr[0] == '*')
-				pat = NULL;
-		} else {
-			reply_error(c->out, ERR_SYNTAX);
-			return;
-		}
-	}
+	long count;
+	const struct resp_arg *pat;
+	if (tset_scan_options(c, 3, &count, &pat))
+		return;
 
 	if (kv_enc(kv) != ENC_HT) {
 		/* a listpack is small: all of it, whatever the cursor */
@@ -952,28 +921,24 @@ void cmd_hscan(struct cmd_ctx *c)
 	}
 
 	struct dict *d = kv_ptr(kv);
-	struct hscan_acc acc = {0};
-	long long maxiter = count * 10;
-	unsigned long cur = cursor;
-	do {
-		cur = dict_scan(d, cur, hscan_collect, &acc);
-	} while (cur && maxiter-- && acc.n / 2 < (unsigned long long)count);
+	size_t nk;
+	void **keys = dict_scan_keys(d, &cursor, count, &nk);
 
 	reply_array(c->out, 2);
 	char buf[32];
-	int cl = snprintf(buf, sizeof(buf), "%lu", cur);
+	int cl = snprintf(buf, sizeof(buf), "%lu", cursor);
 	reply_bulk(c->out, buf, (size_t)cl);
 	size_t pos = reply_defer(c->out);
 	long n = 0;
-	for (size_t i = 0; i < acc.n; i += 2) {
-		const struct dict_lstr *f = acc.items[i], *v = acc.items[i + 1];
+	for (size_t i = 0; i < nk; i++) {
+		const struct dict_lstr *f = keys[i], *v = hpair_value(keys[i]);
 		if (pat && !glob_match(pat->ptr, pat->len, f->data, f->len, 0))
 			continue;
 		reply_bulk(c->out, f->data, f->len);
 		reply_bulk(c->out, v->data, v->len);
 		n += 2;
 	}
-	pfree(acc.items);
+	pfree(keys);
 	reply_set_deferred(c->out, pos, '*', n);
 }
 

@@ -934,21 +934,6 @@ void cmd_sintercard(struct cmd_ctx *c)
 
 /* ---- SSCAN ---------------------------------------------------------------- */
 
-struct scan_acc {
-	const struct dict_lstr **v;
-	size_t n, cap;
-};
-
-static void scan_collect(void *ud, const struct dict_entry *de)
-{
-	struct scan_acc *a = ud;
-	if (a->n == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 32;
-		a->v = prealloc(a->v, a->cap * sizeof(*a->v));
-	}
-	a->v[a->n++] = de->key;
-}
-
 void cmd_sscan(struct cmd_ctx *c)
 {
 	unsigned long cursor;
@@ -989,27 +974,21 @@ void cmd_sscan(struct cmd_ctx *c)
 		reply_set_deferred(c->out, pos, '*', n);
 		return;
 	}
-	struct scan_acc acc = {0};
-	long maxiter = count * 10;
-	do {
-		cursor = dict_scan(st.p, cursor, scan_collect, &acc);
-	} while (cursor && maxiter-- && acc.n < (size_t)count);
-	int l = resp_ll2str(num, (long long)cursor);
-	/* cursor is unsigned: print it as such */
-	if ((long long)cursor < 0)
-		l = snprintf(num, sizeof(num), "%lu", cursor);
+	size_t nk;
+	void **keys = dict_scan_keys(st.p, &cursor, count, &nk);
+	int l = snprintf(num, sizeof(num), "%lu", cursor);
 	reply_bulk(c->out, num, (size_t)l);
 	size_t pos = reply_defer(c->out);
 	long n = 0;
-	for (size_t i = 0; i < acc.n; i++) {
-		const struct dict_lstr *m = acc.v[i];
+	for (size_t i = 0; i < nk; i++) {
+		const struct dict_lstr *m = keys[i];
 		if (pat && !glob_match(pat->ptr, pat->len, m->data, m->len, 0))
 			continue;
 		reply_bulk(c->out, m->data, m->len);
 		n++;
 	}
 	reply_set_deferred(c->out, pos, '*', n);
-	pfree(acc.v);
+	pfree(keys);
 }
 
 /* ---- read access for t_zset.c (ZUNION & co. accept sets as inputs) -------- */

@@ -1880,21 +1880,6 @@ void cmd_zintercard(struct cmd_ctx *c)
 
 /* ---- ZSCAN --------------------------------------------------------------------- */
 
-struct zscan_acc {
-	struct zsl_node **v;
-	size_t n, cap;
-};
-
-static void zscan_collect(void *ud, const struct dict_entry *de)
-{
-	struct zscan_acc *a = ud;
-	if (a->n == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 32;
-		a->v = prealloc(a->v, a->cap * sizeof(*a->v));
-	}
-	a->v[a->n++] = de->key;
-}
-
 void cmd_zscan(struct cmd_ctx *c)
 {
 	unsigned long cursor;
@@ -1939,17 +1924,14 @@ void cmd_zscan(struct cmd_ctx *c)
 		return;
 	}
 	struct zs *zs = z.p;
-	struct zscan_acc acc = {0};
-	long maxiter = count * 10;
-	do {
-		cursor = dict_scan(zs->d, cursor, zscan_collect, &acc);
-	} while (cursor && maxiter-- && acc.n < (size_t)count);
+	size_t nk;
+	void **keys = dict_scan_keys(zs->d, &cursor, count, &nk);
 	sl = snprintf(sb, sizeof(sb), "%lu", cursor);
 	reply_bulk(c->out, sb, (size_t)sl);
 	size_t pos = reply_defer(c->out);
 	long n = 0;
-	for (size_t i = 0; i < acc.n; i++) {
-		struct zsl_node *x = acc.v[i];
+	for (size_t i = 0; i < nk; i++) {
+		struct zsl_node *x = keys[i];
 		if (pat && !glob_match(pat->ptr, pat->len, zsl_node_ele(x), x->len, 0))
 			continue;
 		reply_bulk(c->out, zsl_node_ele(x), x->len);
@@ -1959,7 +1941,7 @@ void cmd_zscan(struct cmd_ctx *c)
 		n += 2;
 	}
 	reply_set_deferred(c->out, pos, '*', n);
-	pfree(acc.v);
+	pfree(keys);
 }
 
 /* ---- read access for t_sort.c (declared in include/petrel/types.h) ------- */

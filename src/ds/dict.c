@@ -705,3 +705,31 @@ unsigned long dict_scan(struct dict *d, unsigned long v, dict_scan_fn fn, void *
 	d->pause_rehash--;
 	return v;
 }
+
+struct scan_keys {
+	void **v;
+	size_t n, cap;
+};
+
+static void scan_keys_add(void *privdata, const struct dict_entry *de)
+{
+	struct scan_keys *a = privdata;
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 32;
+		a->v = prealloc(a->v, a->cap * sizeof(*a->v));
+	}
+	a->v[a->n++] = de->key;
+}
+
+void **dict_scan_keys(struct dict *d, unsigned long *cursor, long count, size_t *n)
+{
+	struct scan_keys acc = {0};
+	long maxiter = count * 10;
+	unsigned long cur = *cursor;
+	do {
+		cur = dict_scan(d, cur, scan_keys_add, &acc);
+	} while (cur && maxiter-- && acc.n < (size_t)count);
+	*cursor = cur;
+	*n = acc.n;
+	return acc.v;
+}

@@ -411,6 +411,43 @@ static void test_dict_lstr_keys(void **state)
 	dict_destroy(&d);
 }
 
+/* dict_scan_keys: steps of about count keys whose union over a full scan is
+ * every key; a small count still ends and makes progress. */
+static void test_dict_scan_keys_steps(void **state)
+{
+	(void)state;
+	static const struct dict_type t = {
+		.hash = dict_lstr_hash, .key_compare = dict_lstr_eq,
+		.key_destructor = pfree, .no_value = 1,
+	};
+	struct dict *d = dict_create(&t);
+	char buf[16];
+	for (int i = 0; i < 500; i++) {
+		int n = snprintf(buf, sizeof(buf), "k%d", i);
+		assert_int_equal(dict_add(d, lstr(buf, (size_t)n), NULL), DICT_OK);
+	}
+	static unsigned char seen[500];
+	memset(seen, 0, sizeof(seen));
+	unsigned long cursor = 0;
+	int steps = 0;
+	do {
+		size_t n;
+		void **keys = dict_scan_keys(d, &cursor, 7, &n);
+		assert_true(n >= 1);
+		for (size_t i = 0; i < n; i++) {
+			const struct dict_lstr *k = keys[i];
+			char num[16] = {0};     /* "k<i>": data is not NUL-terminated */
+			memcpy(num, k->data + 1, k->len - 1);
+			seen[atoi(num)] = 1;
+		}
+		pfree(keys);
+		assert_true(++steps < 500);
+	} while (cursor);
+	for (int i = 0; i < 500; i++)
+		assert_int_equal(seen[i], 1);
+	dict_destroy(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -424,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_dict_random_sampling),
 		cmocka_unit_test(test_dict_random_differential),
 		cmocka_unit_test(test_dict_lstr_keys),
+		cmocka_unit_test(test_dict_scan_keys_steps),
 	};
 	return cmocka_run_group_tests_name("ds_dict", tests, setup, teardown);
 }

@@ -158,6 +158,11 @@ struct dict_entry *dict_fair_random_entry(struct dict *d);
  * fn must not modify the dict. */
 typedef void (*dict_scan_fn)(void *privdata, const struct dict_entry *de);
 unsigned long dict_scan(struct dict *d, unsigned long cursor, dict_scan_fn fn, void *privdata);
+/* One HSCAN/SSCAN/ZSCAN step: dict_scan from *cursor until count keys are
+ * collected, the scan ends or count * 10 more buckets were visited (as Redis).
+ * Returns the keys (pfree the array; NULL when none), their number in *n, and
+ * the next cursor in *cursor. */
+void **dict_scan_keys(struct dict *d, unsigned long *cursor, long count, size_t *n);
 
 /* Hashing: keyed SipHash-1-2 (the variant Redis uses) with the process seed. */
 void dict_set_hash_seed(const uint8_t seed[16]);
