@@ -1744,6 +1744,9 @@ static void zop_generic(struct cmd_ctx *c, int nk, const struct resp_arg *dst, i
 	}
 	struct zval res = {ENC_SKIPLIST, zs_create()};
 	if (op == ZOP_UNION) {
+		/* Smallest input first, as Redis: the order the scores are summed
+		 * in shows (-inf + inf is NaN, which becomes 0, then + the rest). */
+		qsort(in, (size_t)n, sizeof(*in), zin_cmp);
 		struct acc a = {dict_create(&acc_dict_type), NULL, 0, how, 1.0};
 		for (int i = 0; i < n; i++) {
 			if (!in[i].kv)

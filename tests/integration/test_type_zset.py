@@ -308,6 +308,17 @@ def test_zunion_zinter_zdiff(r, call, encoding):
     assert call.err("ZUNION", "2", "a", "str") == WRONGTYPE
 
 
+def test_zunion_sums_smallest_input_first(r, call):
+    # The inputs are summed smallest first (as Redis): inf - inf is NaN -> 0,
+    # then the set's 0.5 is added; in argument order member 3 would end at 0.
+    r.zadd("z", {"3": float("inf"), "c": 1})
+    r.sadd("s", "0", "3", "8")
+    assert call("ZUNION", "3", "z", "s", "z", "WEIGHTS", "-1", "0.5", "1", "WITHSCORES") == \
+        [b"c", b"0", b"0", b"0.5", b"3", b"0.5", b"8", b"0.5"]
+    assert call("ZUNIONSTORE", "d", "3", "z", "s", "z", "WEIGHTS", "-1", "0.5", "1") == 4
+    assert call("ZSCORE", "d", "3") == b"0.5"
+
+
 def test_store_forms(r, call):
     r.zadd("a", {"x": 1, "y": 2})
     r.zadd("b", {"y": 3, "z": 4})
