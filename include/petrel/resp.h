@@ -108,6 +108,9 @@ void reply_double(struct rbuf *b, double d);   /* RESP3 ,d ; RESP2 bulk */
 void reply_bignum(struct rbuf *b, const char *digits, size_t n);
 void reply_verbatim(struct rbuf *b, const char *p, size_t n, const char *fmt3);
 void reply_raw(struct rbuf *b, const void *p, size_t n);
+/* The head of a SCAN-family reply: a 2-element array, then the cursor as a
+ * bulk string (unsigned); the caller writes the items' array. */
+void reply_scan_head(struct rbuf *b, unsigned long cursor);
 
 /* Deferred aggregate length: write a placeholder now, fill in later.
  * kind is '*', '%', '~' (map/set fall back to '*' in RESP2; a map's count is

@@ -231,9 +231,7 @@ void cmd_scan(struct cmd_ctx *c)
 		}
 	}
 
-	char buf[32];
-	reply_array(c->out, 2);
-	reply_bulk(c->out, buf, (size_t)snprintf(buf, sizeof(buf), "%lu", next));
+	reply_scan_head(c->out, next);
 	reply_array(c->out, (long)w.nkeys);
 	for (size_t i = 0; i < w.nkeys; i++) {
 		size_t klen;

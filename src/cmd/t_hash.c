@@ -889,8 +889,7 @@ void cmd_hscan(struct cmd_ctx *c)
 	if (lookup_hash_read(c, &kv))
 		return;
 	if (!kv) {
-		reply_array(c->out, 2);
-		reply_bulk(c->out, "0", 1);
+		reply_scan_head(c->out, 0);
 		reply_array(c->out, 0);
 		return;
 	}
@@ -901,8 +900,7 @@ void cmd_hscan(struct cmd_ctx *c)
 
 	if (kv_enc(kv) != ENC_HT) {
 		/* a listpack is small: all of it, whatever the cursor */
-		reply_array(c->out, 2);
-		reply_bulk(c->out, "0", 1);
+		reply_scan_head(c->out, 0);
 		size_t pos = reply_defer(c->out);
 		long n = 0;
 		struct hash_iter it;
@@ -923,11 +921,7 @@ void cmd_hscan(struct cmd_ctx *c)
 	struct dict *d = kv_ptr(kv);
 	size_t nk;
 	void **keys = dict_scan_keys(d, &cursor, count, &nk);
-
-	reply_array(c->out, 2);
-	char buf[32];
-	int cl = snprintf(buf, sizeof(buf), "%lu", cursor);
-	reply_bulk(c->out, buf, (size_t)cl);
+	reply_scan_head(c->out, cursor);
 	size_t pos = reply_defer(c->out);
 	long n = 0;
 	for (size_t i = 0; i < nk; i++) {

@@ -944,8 +944,7 @@ void cmd_sscan(struct cmd_ctx *c)
 	if (r < 0)
 		return;
 	if (r > 0) {
-		reply_array(c->out, 2);
-		reply_bulk(c->out, "0", 1);
+		reply_scan_head(c->out, 0);
 		reply_array(c->out, 0);
 		return;
 	}
@@ -953,11 +952,9 @@ void cmd_sscan(struct cmd_ctx *c)
 	const struct resp_arg *pat;
 	if (tset_scan_options(c, 3, &count, &pat))
 		return;
-	char num[24];
-	reply_array(c->out, 2);
 	if (st.enc == ENC_INTSET) {
 		/* small encodings are returned whole, cursor 0 */
-		reply_bulk(c->out, "0", 1);
+		reply_scan_head(c->out, 0);
 		size_t pos = reply_defer(c->out);
 		long n = 0;
 		struct set_iter it;
@@ -976,8 +973,7 @@ void cmd_sscan(struct cmd_ctx *c)
 	}
 	size_t nk;
 	void **keys = dict_scan_keys(st.p, &cursor, count, &nk);
-	int l = snprintf(num, sizeof(num), "%lu", cursor);
-	reply_bulk(c->out, num, (size_t)l);
+	reply_scan_head(c->out, cursor);
 	size_t pos = reply_defer(c->out);
 	long n = 0;
 	for (size_t i = 0; i < nk; i++) {

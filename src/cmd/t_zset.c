@@ -1893,8 +1893,7 @@ void cmd_zscan(struct cmd_ctx *c)
 	if (rc < 0)
 		return;
 	if (rc > 0) {
-		reply_array(c->out, 2);
-		reply_bulk(c->out, "0", 1);
+		reply_scan_head(c->out, 0);
 		reply_array(c->out, 0);
 		return;
 	}
@@ -1902,11 +1901,8 @@ void cmd_zscan(struct cmd_ctx *c)
 	const struct resp_arg *pat;
 	if (tset_scan_options(c, 3, &count, &pat))
 		return;
-	char sb[64];
-	int sl;
-	reply_array(c->out, 2);
 	if (z.enc == ENC_LISTPACK) {
-		reply_bulk(c->out, "0", 1);
+		reply_scan_head(c->out, 0);
 		size_t pos = reply_defer(c->out);
 		long n = 0;
 		unsigned char *lp = z.p, buf[LP_INTBUF_SIZE], sbuf[LP_INTBUF_SIZE];
@@ -1929,8 +1925,9 @@ void cmd_zscan(struct cmd_ctx *c)
 	struct zs *zs = z.p;
 	size_t nk;
 	void **keys = dict_scan_keys(zs->d, &cursor, count, &nk);
-	sl = snprintf(sb, sizeof(sb), "%lu", cursor);
-	reply_bulk(c->out, sb, (size_t)sl);
+	reply_scan_head(c->out, cursor);
+	char sb[64];
+	int sl;
 	size_t pos = reply_defer(c->out);
 	long n = 0;
 	for (size_t i = 0; i < nk; i++) {

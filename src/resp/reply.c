@@ -141,6 +141,14 @@ void reply_bulk_ll(struct rbuf *b, long long v)
 	reply_bulk(b, tmp, (size_t)n);
 }
 
+void reply_scan_head(struct rbuf *b, unsigned long cursor)
+{
+	char tmp[24];
+	int n = snprintf(tmp, sizeof(tmp), "%lu", cursor);
+	reply_array(b, 2);
+	reply_bulk(b, tmp, (size_t)n);
+}
+
 void reply_null(struct rbuf *b)
 {
 	if (b->resp >= 3)
