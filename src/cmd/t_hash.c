@@ -39,11 +39,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-/* The SCAN-family cursor parser, in t_set.c. */
+/* Shared with t_set.c: the SCAN-family parsers and the per-thread random generator. */
 int tset_parse_cursor(struct cmd_ctx *c, const struct resp_arg *a, unsigned long *cursor);
 int tset_scan_options(struct cmd_ctx *c, int from, long *count, const struct resp_arg **pat);
+uint64_t tset_rand(void);
 
 /* ---- dict strings ------------------------------------------------------------------ */
 
@@ -701,28 +701,9 @@ void cmd_hincrbyfloat(struct cmd_ctx *c)
 
 /* ---- HRANDFIELD -------------------------------------------------------------------- */
 
-/* Per-thread xorshift64*: fast, and no lock as random() has. */
-static __thread uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-	if (!rng_state) {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		rng_state = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^
-			    (uint64_t)(uintptr_t)&rng_state;
-		if (!rng_state)
-			rng_state = 0x9e3779b97f4a7c15ull;
-	}
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
-}
-
 static unsigned long rng_below(unsigned long n)
 {
-	return (unsigned long)(rng_next() % n);
+	return (unsigned long)(tset_rand() % n);
 }
 
 /* A random pair. Listpack: uniform; dict: Redis's fair random entry. */

@@ -10,7 +10,7 @@
  * (length-prefixed, NUL-terminated bytes) and whose values are unused. The dict
  * owns its keys (set_dict_type frees them).
  *
- * Also here, shared with t_zset.c (declared there): the *SCAN cursor
+ * Also here, shared with t_zset.c and t_hash.c (declared there): the *SCAN cursor
  * parser, the per-thread random generator and the getkeys function for
  * "numkeys key..." commands.
  *
