@@ -10,24 +10,10 @@ table shows medians and the petrel/redis ratios.
 Usage: benches/bench_core.py [--runs 3] [--requests 200000] [--petrel build/petrel-server]
 Bounded in time; kills the servers it started by PID.
 """
-import argparse, os, statistics, subprocess, sys, tempfile
+import argparse, os, statistics, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import cpu_seconds, start_server, stop_server  # noqa: E402
-
-
-def run_bench(port, test, pipeline, requests, pid):
-    cmd = ["taskset", "-c", "1", "redis-benchmark", "-p", str(port), "-c", "50", "-n",
-           str(requests), "-P", str(pipeline), "-t", test, "-r", "100000", "--csv"]
-    c0 = cpu_seconds(pid)
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300).stdout
-    c1 = cpu_seconds(pid)
-    rps = None
-    for line in out.splitlines():
-        parts = [x.strip('"') for x in line.split(",")]
-        if len(parts) > 1 and parts[0] != "test":
-            rps = float(parts[1])
-    return rps, (c1 - c0) * 1e6 / requests
+from benchlib import redis_benchmark, start_server, stop_server  # noqa: E402
 
 
 def main():
@@ -54,7 +40,7 @@ def main():
                 for P in (1, 16):
                     for name in servers:  # alternate servers inside each run
                         p, port = ports[name]
-                        rps, us = run_bench(port, test, P, a.requests, p.pid)
+                        rps, us = redis_benchmark(port, p.pid, P, a.requests, ["-t", test])
                         results.setdefault((name, test, P), []).append((rps, us))
     finally:
         for p in procs:

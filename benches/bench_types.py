@@ -15,7 +15,7 @@ import argparse, os, statistics, subprocess, sys, tempfile, time
 import redis
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import cpu_seconds, start_server, stop_server  # noqa: E402
+from benchlib import redis_benchmark, start_server, stop_server  # noqa: E402
 
 CRC_TAB = []
 
@@ -28,20 +28,6 @@ def crc16(data):
             crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
             crc &= 0xFFFF
     return crc
-
-
-def bench(port, pid, pipeline, requests, args):
-    cmd = ["taskset", "-c", "1", "redis-benchmark", "-p", str(port), "-c", "50", "-n", str(requests),
-           "-P", str(pipeline), "-r", "100000", "--csv"] + args
-    c0 = cpu_seconds(pid)
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=600).stdout
-    c1 = cpu_seconds(pid)
-    rps = None
-    for line in out.splitlines():
-        parts = [x.strip('"') for x in line.split(",")]
-        if len(parts) > 1 and parts[0] != "test":
-            rps = float(parts[1])
-    return rps, (c1 - c0) * 1e6 / requests
 
 
 def two_keys_on_two_shards():
@@ -96,7 +82,7 @@ def main():
                             c.rpush("mylist", *["x"] * 10)
                             subprocess.run(["redis-benchmark", "-p", str(port), "-n", str(a.requests * 2),
                                             "-P", "64", "-q", "-t", "lpush"], capture_output=True, timeout=300)
-                        results.setdefault((name, tname, P), []).append(bench(port, p.pid, P, a.requests, args))
+                        results.setdefault((name, tname, P), []).append(redis_benchmark(port, p.pid, P, a.requests, args))
                 finally:
                     stop_server(p)
     print("| command | -P | redis req/s | petrel req/s | ratio | redis CPU us/req | petrel CPU us/req | CPU ratio |")

@@ -20,6 +20,22 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLK
 
 
+def redis_benchmark(port, pid, pipeline, requests, args):
+    """redis-benchmark pinned to CPU 1 (-c 50, -r 100000, --csv) plus args. Returns
+    (req/s of the last CSV row, server CPU µs per request from pid's /proc times)."""
+    cmd = ["taskset", "-c", "1", "redis-benchmark", "-p", str(port), "-c", "50", "-n",
+           str(requests), "-P", str(pipeline), "-r", "100000", "--csv"] + args
+    c0 = cpu_seconds(pid)
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=600).stdout
+    c1 = cpu_seconds(pid)
+    rps = None
+    for line in out.splitlines():
+        parts = [x.strip('"') for x in line.split(",")]
+        if len(parts) > 1 and parts[0] != "test":
+            rps = float(parts[1])
+    return rps, (c1 - c0) * 1e6 / requests
+
+
 def start_server(binary, extra, tmp, cpu=None):
     """Start binary on a free loopback port with no persistence, in dir tmp, pinned
     to CPU cpu when given. Returns (Popen, port) once it accepts connections."""
