@@ -364,6 +364,22 @@ enum { ZA_NX = 1, ZA_XX = 2, ZA_GT = 4, ZA_LT = 8, ZA_INCR = 16, ZA_CH = 32 };
 /* ZR_SAME: processed, score unchanged (INCR 0 still replies the score). */
 enum { ZR_NOP = 0, ZR_ADDED = 1, ZR_UPDATED = 2, ZR_SAME = 3, ZR_NAN = -1 };
 
+/* ZADD's flags for a member already there with score cur: ZR_NOP, ZR_NAN or
+ * ZR_SAME when nothing is to change, else ZR_UPDATED with *score the new one. */
+static int zv_add_existing(int flags, double cur, double *score)
+{
+	if (flags & ZA_NX)
+		return ZR_NOP;
+	if (flags & ZA_INCR) {
+		*score += cur;
+		if (isnan(*score))
+			return ZR_NAN;
+	}
+	if (((flags & ZA_GT) && *score <= cur) || ((flags & ZA_LT) && *score >= cur))
+		return ZR_NOP;
+	return *score == cur ? ZR_SAME : ZR_UPDATED;
+}
+
 /* ZADD's core for one member. Returns ZR_*; *newscore is the member's score
  * afterwards (for INCR). */
 static int zv_add(struct zval *z, double score, const char *s, size_t len, int flags,
@@ -373,40 +389,24 @@ static int zv_add(struct zval *z, double score, const char *s, size_t len, int f
 	if (z->enc == ENC_LISTPACK) {
 		unsigned char *p = zlp_find(z->p, s, len, &cur);
 		if (p) {
-			if (flags & ZA_NX)
-				return ZR_NOP;
-			if (flags & ZA_INCR) {
-				score += cur;
-				if (isnan(score))
-					return ZR_NAN;
+			int r = zv_add_existing(flags, cur, &score);
+			if (r == ZR_UPDATED) {
+				z->p = lp_delete_range_with_entry(z->p, &p, 2);
+				z->p = zlp_insert(z->p, s, len, score);
 			}
-			if (((flags & ZA_GT) && score <= cur) || ((flags & ZA_LT) && score >= cur))
-				return ZR_NOP;
-			*newscore = score;
-			if (score == cur)
-				return ZR_SAME;
-			z->p = lp_delete_range_with_entry(z->p, &p, 2);
-			z->p = zlp_insert(z->p, s, len, score);
-			return ZR_UPDATED;
+			if (r == ZR_UPDATED || r == ZR_SAME)
+				*newscore = score;
+			return r;
 		}
 	} else {
 		struct zsl_node *n = zs_find(z->p, s, len);
 		if (n) {
-			cur = n->score;
-			if (flags & ZA_NX)
-				return ZR_NOP;
-			if (flags & ZA_INCR) {
-				score += cur;
-				if (isnan(score))
-					return ZR_NAN;
-			}
-			if (((flags & ZA_GT) && score <= cur) || ((flags & ZA_LT) && score >= cur))
-				return ZR_NOP;
-			*newscore = score;
-			if (score == cur)
-				return ZR_SAME;
-			zs_update(z->p, n, score);
-			return ZR_UPDATED;
+			int r = zv_add_existing(flags, n->score, &score);
+			if (r == ZR_UPDATED)
+				zs_update(z->p, n, score);
+			if (r == ZR_UPDATED || r == ZR_SAME)
+				*newscore = score;
+			return r;
 		}
 	}
 	if (flags & ZA_XX)
