@@ -14,7 +14,7 @@ CMD_NOTES = {
     'client|caching': 'not yet: client-side caching',
     'client|getredir': 'partial: always -1 (tracking is off)',
     'client|trackinginfo': 'partial: reports tracking off',
-    'client|unblock': 'partial: no blocking commands yet, always 0',
+    'command|getkeysandflags': 'not yet: no per-key access flags in the command table (unknown-subcommand error)',
     'command|docs': 'partial: summary/arguments are not filled (shape only)',
     'debug': 'partial: RELOAD/LOADAOF/RESTART not yet; DIGEST covers strings, other types by type only',
     'info': 'partial: replication/persistence fields are static until those features land',

@@ -13,6 +13,9 @@
 #include <mimalloc.h>
 #include <string.h>
 
+/* Redis's HELP reply layout (cmd_admin.c). */
+void subcmd_help(struct cmd_ctx *c, const char *container, const char *const *lines, int n);
+
 /* Bytes a key takes: its cell (key, TTL, embedded value), the bucket slot
  * pointing at it, and what its value owns. */
 static size_t key_usage(const struct kv *kv)
@@ -99,7 +102,6 @@ void cmd_memory(struct cmd_ctx *c)
 		reply_verbatim(c->out, txt, sizeof(txt) - 1, "txt");
 	} else {
 		static const char *const lines[] = {
-			"MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
 			"DOCTOR", "    Return memory problems reports.",
 			"MALLOC-STATS", "    Return internal statistics report from the memory allocator.",
 			"PURGE", "    Attempt to purge dirty pages for reclamation by the allocator.",
@@ -107,11 +109,7 @@ void cmd_memory(struct cmd_ctx *c)
 			"USAGE <key> [SAMPLES <count>]",
 			"    Return memory in bytes used by <key> and its value. Nested values are",
 			"    sampled up to <count> times (default: 5, 0 means sample all).",
-			"HELP", "    Print this help.",
 		};
-		int n = (int)(sizeof(lines) / sizeof(lines[0]));
-		reply_array(c->out, n);
-		for (int i = 0; i < n; i++)
-			reply_simple(c->out, lines[i]);
+		subcmd_help(c, "MEMORY", lines, (int)(sizeof(lines) / sizeof(lines[0])));
 	}
 }

@@ -13,6 +13,9 @@
 
 #include <string.h>
 
+/* Redis's HELP reply layout (cmd_admin.c). */
+void subcmd_help(struct cmd_ctx *c, const char *container, const char *const *lines, int n);
+
 void client_set_name(struct client *cl, const struct resp_arg *a);
 void client_set_name(struct client *cl, const struct resp_arg *a)
 {
@@ -301,7 +304,6 @@ void cmd_command(struct cmd_ctx *c)
 	}
 	if (ARGIS(c, 1, "help")) {
 		static const char *const lines[] = {
-			"COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
 			"(no subcommand)", "    Return details about all Redis commands.",
 			"COUNT", "    Return the total number of commands in this Redis server.",
 			"LIST", "    Return a list of all commands in this Redis server.",
@@ -312,12 +314,8 @@ void cmd_command(struct cmd_ctx *c)
 			"    If no command names are given, documentation details for all",
 			"    commands are returned.",
 			"GETKEYS <full-command>", "    Return the keys from a full Redis command.",
-			"HELP", "    Print this help.",
 		};
-		int n = (int)(sizeof(lines) / sizeof(lines[0]));
-		reply_array(o, n);
-		for (int i = 0; i < n; i++)
-			reply_simple(o, lines[i]);
+		subcmd_help(c, "COMMAND", lines, (int)(sizeof(lines) / sizeof(lines[0])));
 		return;
 	}
 	reply_errorf(o, "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try COMMAND HELP.",

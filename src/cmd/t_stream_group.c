@@ -18,6 +18,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Redis's HELP reply layout (cmd_admin.c). */
+void subcmd_help(struct cmd_ctx *c, const char *container, const char *const *lines, int n);
+
 static void reply_nogroup_for_key(struct cmd_ctx *c, const struct resp_arg *key,
 				  const struct resp_arg *group)
 {
@@ -32,7 +35,6 @@ void cmd_xgroup(struct cmd_ctx *c)
 	int create = ARGIS(c, 1, "create"), setid = ARGIS(c, 1, "setid");
 	if (ARGIS(c, 1, "help")) {
 		static const char *const help[] = {
-			"XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
 			"CREATE <key> <groupname> <id|$> [option]",
 			"    Create a new consumer group. Options are:",
 			"    * MKSTREAM",
@@ -47,13 +49,8 @@ void cmd_xgroup(struct cmd_ctx *c)
 			"    Remove the specified group.",
 			"SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
 			"    Set the current group ID and entries_read counter.",
-			"HELP",
-			"    Print this help.",
 		};
-		long n = (long)(sizeof(help) / sizeof(help[0]));
-		reply_array(c->out, n);
-		for (long i = 0; i < n; i++)
-			reply_simple(c->out, help[i]);
+		subcmd_help(c, "XGROUP", help, (int)(sizeof(help) / sizeof(help[0])));
 		return;
 	}
 	const struct resp_arg *key = &c->argv[2], *gname = &c->argv[3];
@@ -603,20 +600,14 @@ void cmd_xinfo(struct cmd_ctx *c)
 {
 	if (ARGIS(c, 1, "help")) {
 		static const char *const help[] = {
-			"XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
 			"CONSUMERS <key> <groupname>",
 			"    Show consumers of <groupname>.",
 			"GROUPS <key>",
 			"    Show the stream consumer groups.",
 			"STREAM <key> [FULL [COUNT <count>]",
 			"    Show information about the stream.",
-			"HELP",
-			"    Print this help.",
 		};
-		long n = (long)(sizeof(help) / sizeof(help[0]));
-		reply_array(c->out, n);
-		for (long i = 0; i < n; i++)
-			reply_simple(c->out, help[i]);
+		subcmd_help(c, "XINFO", help, (int)(sizeof(help) / sizeof(help[0])));
 		return;
 	}
 	int full = 0;

@@ -421,3 +421,19 @@ def test_object_freq_with_lfu(server_factory):
     freq = c.call("OBJECT", "FREQ", "a")
     assert isinstance(freq, int) and freq >= 1
     assert "idle time not tracked" in c.call("OBJECT", "IDLETIME", "a")
+
+
+@pytest.mark.parametrize("container, sub", [
+    ("XINFO", b"STREAM <key> [FULL [COUNT <count>]"),
+    ("XGROUP", b"CREATE <key> <groupname> <id|$> [option]"),
+    ("MEMORY", b"USAGE <key> [SAMPLES <count>]"),
+    ("COMMAND", b"GETKEYS <full-command>"),
+    ("CONFIG", b"GET <pattern>"),
+])
+def test_help_layout_as_redis(call, container, sub):
+    # Redis's layout for every container's HELP: header, lines, "HELP" and
+    # "    Prints this help." last, all status replies.
+    lines = call(container, "HELP")
+    assert lines[0] == container.encode() + b" <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"
+    assert sub in lines
+    assert lines[-2:] == [b"HELP", b"    Prints this help."]
