@@ -85,6 +85,19 @@ int xid_parse_strict(struct cmd_ctx *c, const struct resp_arg *a, uint64_t missi
 	return 0;
 }
 
+struct stream_id *xid_parse_all(struct cmd_ctx *c, int from)
+{
+	int n = c->argc - from;
+	struct stream_id *ids = pmalloc((size_t)n * sizeof(*ids));
+	for (int j = 0; j < n; j++) {
+		if (xid_parse_strict(c, &c->argv[from + j], 0, &ids[j])) {
+			pfree(ids);
+			return NULL;
+		}
+	}
+	return ids;
+}
+
 int xid_parse_interval(struct cmd_ctx *c, const struct resp_arg *a, uint64_t missing_seq,
 		       struct stream_id *id, int *exclusive)
 {
@@ -447,13 +460,9 @@ void cmd_xdel(struct cmd_ctx *c)
 	if (db_check_type(c, kv, OBJ_STREAM))
 		return;
 	int n = c->argc - 2;
-	struct stream_id *ids = pmalloc((size_t)n * sizeof(*ids));
-	for (int j = 0; j < n; j++) {
-		if (xid_parse_strict(c, &c->argv[2 + j], 0, &ids[j])) {
-			pfree(ids);
-			return;
-		}
-	}
+	struct stream_id *ids = xid_parse_all(c, 2);
+	if (!ids)
+		return;
 	struct stream *s = xstream(kv);
 	long long deleted = 0;
 	for (int j = 0; j < n; j++)

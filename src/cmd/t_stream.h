@@ -20,6 +20,9 @@ struct stream *xstream_create_at(struct cmd_ctx *c, const struct resp_arg *key, 
 /* Strict ID ("ms[-seq]"): 0, or reply the invalid-ID error and -1. */
 int xid_parse_strict(struct cmd_ctx *c, const struct resp_arg *a, uint64_t missing_seq,
 		     struct stream_id *id);
+/* Every argument from argv[from] on as a strict ID, all parsed before any is
+ * used (XDEL, XACK). The array (pfree it), or NULL after replying the error. */
+struct stream_id *xid_parse_all(struct cmd_ctx *c, int from);
 /* Interval ID: "-", "+", "(" exclusive prefix. Replies on error. */
 int xid_parse_interval(struct cmd_ctx *c, const struct resp_arg *a, uint64_t missing_seq,
 		       struct stream_id *id, int *exclusive);

@@ -148,13 +148,9 @@ void cmd_xack(struct cmd_ctx *c)
 		return;
 	}
 	int n = c->argc - 3;
-	struct stream_id *ids = pmalloc((size_t)n * sizeof(*ids));
-	for (int j = 0; j < n; j++) {
-		if (xid_parse_strict(c, &c->argv[3 + j], 0, &ids[j])) {
-			pfree(ids);
-			return;
-		}
-	}
+	struct stream_id *ids = xid_parse_all(c, 3);
+	if (!ids)
+		return;
 	long long acked = 0;
 	for (int j = 0; j < n; j++)
 		acked += stream_nack_ack(cg, &ids[j]);
