@@ -20,15 +20,18 @@
 #include <petrel/cmd.h>
 #include <petrel/shard.h>
 
-/* Start a multi-shard op for cl. `ids`: involved shards (any order, may repeat;
+/* Queue a multi-shard op for cl. `ids`: involved shards (any order, may repeat;
  * NULL = all shards). Copies argv. The client waits until it completes. */
 void hold_start(struct client *cl, const struct cmd_def *d, int argc, const struct resp_arg *argv,
 		const int *ids, int nids);
 
+/* Begin the queued ops if none is in progress (the loop, once per turn). */
+void hold_kick(struct shard *s);
+
+/* Some op is in progress on some shard (stopping shards keep serving holds). */
+int hold_busy(void);
+
 /* Messages MSG_HOLD/GRANT/RELEASE arriving in the normal loop. */
 void hold_on_message(struct shard *s, struct msg *m);
-
-/* Run fn(arg) while holding every shard (for admin work from a coordinator
- * context that is not a client command, e.g. shutdown). Blocks the caller. */
 
 #endif

@@ -290,20 +290,17 @@ static int hash_set(struct kv *kv, const void *f, size_t flen, const void *v, si
 	    (flen > cfg.hash_max_listpack_value || vlen > cfg.hash_max_listpack_value))
 		hash_convert(kv);
 	if (kv_enc(kv) == ENC_HT) {
+		/* One probe: insert the lookup key, then swap the pair block in
+		 * (same field bytes, so the entry stays where it hashes). */
 		struct dict *d = kv_ptr(kv);
 		struct hkey k;
-		struct dict_entry *de = dict_find(d, hkey_init(&k, f, flen));
+		struct dict_entry *existing, *de;
+		de = dict_add_raw(d, (void *)hkey_init(&k, f, flen), &existing);
 		hkey_deinit(&k);
-		if (de) {
-			/* A new block for the pair: same field bytes, so the entry
-			 * stays where it hashes; then the old block goes. */
-			struct dict_lstr *old = de->key, *val;
-			de->key = hpair_create(f, flen, v, vlen, &val);
-			pfree(old);
-			return 0;
-		}
-		hpair_add(d, f, flen, v, vlen);
-		return 1;
+		struct dict_lstr *val, *old = de ? NULL : existing->key;
+		(de ? de : existing)->key = hpair_create(f, flen, v, vlen, &val);
+		pfree(old);
+		return de != NULL;
 	}
 	unsigned char *lp = kv_ptr(kv);
 	unsigned char *p = lp_find_value(lp, f, flen);

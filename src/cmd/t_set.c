@@ -202,12 +202,13 @@ static unsigned long set_len(const struct set *st)
 	return st->enc == ENC_INTSET ? intset_length(st->p) : dict_size(st->p);
 }
 
-static void set_to_ht(struct set *st)
+/* hint: members the set is expected to reach (sizes the table once). */
+static void set_to_ht(struct set *st, unsigned long hint)
 {
 	struct intset *is = st->p;
 	struct dict *d = dict_create(&set_dict_type);
 	uint32_t n = intset_length(is);
-	dict_expand(d, n);
+	dict_expand(d, n > hint ? n : hint);
 	for (uint32_t i = 0; i < n; i++) {
 		int64_t v;
 		char buf[24];
@@ -220,7 +221,7 @@ static void set_to_ht(struct set *st)
 	st->p = d;
 }
 
-static int set_add(struct set *st, const char *s, size_t len)
+static int set_add_hint(struct set *st, const char *s, size_t len, unsigned long hint)
 {
 	if (st->enc == ENC_INTSET) {
 		int64_t v;
@@ -228,20 +229,26 @@ static int set_add(struct set *st, const char *s, size_t len)
 			int added;
 			st->p = intset_add(st->p, v, &added);
 			if (added && intset_length(st->p) > cfg.set_max_intset_entries)
-				set_to_ht(st);
+				set_to_ht(st, hint);
 			return added;
 		}
-		set_to_ht(st);
+		set_to_ht(st, hint);
 	}
+	/* One probe, one hash: insert the lookup key, then swap in the copy. */
 	struct dict *d = st->p;
 	_Alignas(8) char kb[MEMBER_KEY_STACK];
 	const struct dict_lstr *k = member_key(s, len, kb);
-	int found = dict_find(d, k) != NULL;
+	struct dict_entry *existing;
+	struct dict_entry *de = dict_add_raw(d, (void *)k, &existing);
+	if (de)
+		de->key = member_create(s, len);
 	member_key_done(k, kb);
-	if (found)
-		return 0;
-	dict_add(d, member_create(s, len), NULL);
-	return 1;
+	return de != NULL;
+}
+
+static int set_add(struct set *st, const char *s, size_t len)
+{
+	return set_add_hint(st, s, len, 0);
 }
 
 static int set_remove(struct set *st, const char *s, size_t len)
@@ -819,14 +826,21 @@ static void set_compute(struct set_ref *sets, int n, int op, struct set *res)
 	const char *s;
 	size_t len;
 	if (op == OP_UNION) {
+		/* Size the table once, for the sum of the inputs (no rehash while
+		 * it fills); shrink after if duplicates left it mostly empty. */
+		unsigned long hint = 0;
+		for (int i = 0; i < n; i++)
+			hint += sets[i].present ? set_len(&sets[i].st) : 0;
 		for (int i = 0; i < n; i++) {
 			if (!sets[i].present)
 				continue;
 			set_iter_init(&it, &sets[i].st);
 			while (set_iter_next(&it, &s, &len))
-				set_add(res, s, len);
+				set_add_hint(res, s, len, hint);
 			set_iter_deinit(&it);
 		}
+		if (res->enc == ENC_HT && dict_needs_shrink(res->p))
+			dict_shrink_to_fit(res->p);
 		return;
 	}
 	/* DIFF: members of the first set present in none of the others */

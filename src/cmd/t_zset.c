@@ -1584,15 +1584,17 @@ static void acc_add(struct acc *a, const char *s, size_t len, double score)
 	double v = score * a->weight;
 	if (isnan(v))
 		v = 0;
-	struct dict_entry *de = dict_find(a->d, acc_tmp(a, s, len));
-	if (de) {
-		de->v.d = agg(a->how, de->v.d, v);
+	/* One probe: insert the scratch key, then swap in a copy. */
+	struct dict_entry *existing;
+	struct dict_entry *de = dict_add_raw(a->d, (void *)acc_tmp(a, s, len), &existing);
+	if (!de) {
+		existing->v.d = agg(a->how, existing->v.d, v);
 		return;
 	}
 	struct dict_lstr *k = pmalloc(sizeof(*k) + len);
 	k->len = (uint32_t)len;
 	memcpy(k->data, s, len);
-	de = dict_add_raw(a->d, k, NULL);
+	de->key = k;
 	de->v.d = v;
 }
 

@@ -5,7 +5,8 @@
  *
  * DESIGN: one turn of a shard's loop
  *   1. run messages from other shards (and any stashed during a hold)
- *   2. retry spilled sends, send every client's pending output
+ *   2. begin the multi-shard commands queued this turn (hold_kick), retry
+ *      spilled sends, send every client's pending output
  *   3. publish `sleeping`, re-check rings, io_uring_submit_and_wait(1)
  *   4. handle completions: recv -> parse/execute, send, accept, wake, timer
  * Only shard 0 accepts; each accepted socket goes to the shard with the fewest
@@ -17,6 +18,7 @@
 #include <petrel/alloc.h>
 #include <petrel/exec.h>
 #include <petrel/block.h>
+#include <petrel/hold.h>
 #include <petrel/log.h>
 #include <petrel/server.h>
 
@@ -35,7 +37,6 @@ __thread struct shard *shard_current;
 
 int shard_rings_pending(struct shard *s);
 void shard_flush_overflow(struct shard *self);
-void hold_on_message(struct shard *s, struct msg *m);
 
 
 long long shard_mstime(void)
@@ -382,12 +383,13 @@ static void *shard_main(void *arg)
 	if (s->id == 0)
 		for (int i = 0; i < srv.nlisteners; i++)
 			arm_accept(s, i);
-	while (!__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE)) {
+	while (!__atomic_load_n(&s->stopping, __ATOMIC_SEQ_CST) || hold_busy()) {
 		long long wait_ms;
 		s->now_ms = shard_mstime();
 		shard_poll_messages(s);
 		if (block_has_ready(s))
 			block_serve(s);         /* keys filled while we were held */
+		hold_kick(s);           /* multi-shard commands of the last turn */
 		shard_flush_overflow(s);
 		flush_clients(s);
 
@@ -452,8 +454,9 @@ int shard_start(void)
 
 void shard_stop(void)
 {
+	for (int i = 0; i < nshards; i++)
+		__atomic_store_n(&shards[i].stopping, 1, __ATOMIC_SEQ_CST);
 	for (int i = 0; i < nshards; i++) {
-		__atomic_store_n(&shards[i].stopping, 1, __ATOMIC_RELEASE);
 		uint64_t one = 1;
 		ssize_t w = write(shards[i].efd, &one, sizeof(one));
 		(void)w;

@@ -17,6 +17,10 @@
  * One tx per coordinator at a time; others queue (tx_queue) in arrival order,
  * and the queued ones whose shards are a subset of the held ones run before
  * the release, under the same hold (tx_finish).
+ * hold_start only queues: the loop calls hold_kick once per turn, after the
+ * turn's completions were parsed, so every multi-shard command that arrived
+ * in one turn shares one hold (a hold taken at the first command would
+ * round-trip, and switch threads when shards share a CPU, per command).
  */
 #include <petrel/hold.h>
 #include <petrel/alloc.h>
@@ -27,6 +31,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct tx {
 	struct client *cl;
@@ -40,6 +45,23 @@ struct tx {
 };
 
 void shard_flush_overflow(struct shard *self);
+
+/* Ops begun and not finished, over all shards: a stopping shard keeps its
+ * loop running until this is 0, so no hold waits on a thread that left. */
+static int inflight;
+
+static void inflight_done(struct shard *s)
+{
+	if (__atomic_sub_fetch(&inflight, 1, __ATOMIC_SEQ_CST) == 0 &&
+	    __atomic_load_n(&s->stopping, __ATOMIC_SEQ_CST)) {
+		/* Shutting down: the other shards may be waiting for this. */
+		for (int i = 0; i < nshards; i++) {
+			uint64_t one = 1;
+			ssize_t w = write(shards[i].efd, &one, sizeof(one));
+			(void)w;
+		}
+	}
+}
 
 struct msg_hold {
 	struct msg hdr;
@@ -122,7 +144,6 @@ static void tx_free(struct tx *tx)
 	pfree(tx);
 }
 
-static void tx_begin(struct shard *s, struct tx *tx);
 
 /* Run tx's command (every shard it needs is held). */
 static void tx_run(struct shard *s, struct tx *tx)
@@ -169,7 +190,7 @@ static void tx_finish(struct shard *s, struct tx *tx)
 	/* Queued txs whose shards are all held already run under the same hold
 	 * (bounded, so the held shards' own clients wait little): each hold costs
 	 * a message round trip, and context switches when shards share a CPU. */
-	for (int batch = 0; batch < 32 && s->tx_queue && ids_subset(s->tx_queue, tx); batch++) {
+	for (int batch = 0; batch < 256 && s->tx_queue && ids_subset(s->tx_queue, tx); batch++) {
 		struct tx *next = queue_pop(s);
 		struct client *ncl = next->cl;
 		tx_run(s, next);
@@ -182,8 +203,7 @@ static void tx_finish(struct shard *s, struct tx *tx)
 	s->owner = NULL;
 	s->tx_active = NULL;
 	tx_free(tx);
-	if (s->tx_queue)
-		tx_begin(s, queue_pop(s));
+	inflight_done(s);
 }
 
 static void tx_advance(struct shard *s, struct tx *tx)
@@ -257,15 +277,34 @@ void hold_start(struct client *cl, const struct cmd_def *d, int argc, const stru
 			tx->ids[u++] = tx->ids[i];
 	tx->n = u;
 	cl->waiting = 1;
-	if (s->tx_active) {
-		if (s->tx_queue_tail)
-			s->tx_queue_tail->next = tx;
-		else
-			s->tx_queue = tx;
-		s->tx_queue_tail = tx;
-		return;
+	if (s->tx_queue_tail)
+		s->tx_queue_tail->next = tx;
+	else
+		s->tx_queue = tx;
+	s->tx_queue_tail = tx;
+}
+
+void hold_kick(struct shard *s)
+{
+	/* A loop, not a recursion from tx_finish: a long pipeline of multi-shard
+	 * commands would otherwise nest one frame per hold. */
+	while (!s->tx_active && s->tx_queue) {
+		/* Count first, then look at `stopping` (shard_stop stores it, then the
+		 * loops read `inflight`): either we see the stop, or the others see us. */
+		__atomic_add_fetch(&inflight, 1, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&s->stopping, __ATOMIC_SEQ_CST)) {
+			while (s->tx_queue)     /* their clients are closed next */
+				tx_free(queue_pop(s));
+			inflight_done(s);
+			return;
+		}
+		tx_begin(s, queue_pop(s));
 	}
-	tx_begin(s, tx);
+}
+
+int hold_busy(void)
+{
+	return __atomic_load_n(&inflight, __ATOMIC_SEQ_CST) != 0;
 }
 
 void hold_on_message(struct shard *s, struct msg *m)
