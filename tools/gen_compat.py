@@ -18,7 +18,6 @@ CMD_NOTES = {
     'command|docs': 'partial: summary/arguments are not filled (shape only)',
     'debug': 'partial: RELOAD/LOADAOF/RESTART not yet; DIGEST covers strings, other types by type only',
     'info': 'partial: replication/persistence fields are static until those features land',
-    'pfmerge': 'partial: the result is stored dense (7.0.15 keeps sparse when it can)',
     'sort': 'partial: ALPHA compares bytes (Redis: strcoll of the start-up locale); a listpack zset keeps its encoding',
     'sort_ro': 'partial: as SORT',
     'function|load': 'not yet: scripting (replies an error)',

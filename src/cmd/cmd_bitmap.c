@@ -71,14 +71,16 @@ bad:
 	return -1;
 }
 
-/* A bitfield type: i1..i64 or u1..u63 (lowercase prefix, as Redis). */
+/* A bitfield type: i1..i64 or u1..u63 (lowercase prefix, as Redis). Redis
+ * reads it as a C string: a NUL ends it ("u8\0x" is u8). */
 static int bf_type(struct cmd_ctx *c, const struct resp_arg *a, int *sign, int *bits)
 {
 	long long n;
-	if (a->len < 2 || (a->ptr[0] != 'i' && a->ptr[0] != 'u'))
+	size_t len = strnlen(a->ptr, a->len);
+	if (len < 2 || (a->ptr[0] != 'i' && a->ptr[0] != 'u'))
 		goto bad;
 	*sign = a->ptr[0] == 'i';
-	struct resp_arg num = {a->ptr + 1, a->len - 1};
+	struct resp_arg num = {a->ptr + 1, len - 1};
 	if (arg_ll(&num, &n) || n < 1 || (*sign && n > 64) || (!*sign && n > 63))
 		goto bad;
 	*bits = (int)n;

@@ -61,9 +61,10 @@ static size_t sparse_max(void)
 }
 
 /* Max of the registers of every HLL in argv[1..]: a fresh array, or NULL
- * after replying (not an HLL, or corrupt). */
-static uint8_t *merge_args(struct cmd_ctx *c)
+ * after replying (not an HLL, or corrupt). *dense: some input was dense. */
+static uint8_t *merge_args(struct cmd_ctx *c, int *dense)
 {
+	*dense = 0;
 	uint8_t *regs = pcalloc(HLL_REGISTERS, 1);
 	for (int i = 1; i < c->argc; i++) {
 		struct kv *kv = db_read(c, &c->argv[i]);
@@ -75,6 +76,7 @@ static uint8_t *merge_args(struct cmd_ctx *c)
 			pfree(regs);
 			return NULL;
 		}
+		*dense |= !hll_is_sparse(h);
 		int r = hll_merge_registers(regs, h, len);
 		pfree(h);
 		if (r == HLL_ERR_INVALID) {
@@ -144,7 +146,8 @@ void cmd_pfcount(struct cmd_ctx *c)
 		reply_int(c->out, (long long)card);
 		return;
 	}
-	uint8_t *regs = merge_args(c);
+	int dense;
+	uint8_t *regs = merge_args(c, &dense);
 	if (!regs)
 		return;
 	reply_int(c->out, (long long)hll_count_registers(regs));
@@ -153,7 +156,8 @@ void cmd_pfcount(struct cmd_ctx *c)
 
 void cmd_pfmerge(struct cmd_ctx *c)
 {
-	uint8_t *regs = merge_args(c);
+	int dense;
+	uint8_t *regs = merge_args(c, &dense);
 	if (!regs)
 		return;
 	struct kv **ref;
@@ -169,7 +173,7 @@ void cmd_pfmerge(struct cmd_ctx *c)
 	} else {
 		h = hll_create(&len);
 	}
-	if (hll_store_registers(&h, &len, regs) == HLL_ERR_INVALID) {
+	if (hll_store_registers(&h, &len, regs, dense, sparse_max()) == HLL_ERR_INVALID) {
 		pfree(h);
 		pfree(regs);
 		reply_error(c->out, ERR_CORRUPT);

@@ -485,13 +485,25 @@ int hll_merge_registers(uint8_t *regs, const unsigned char *hll, size_t len)
 		       ? 0 : HLL_ERR_INVALID;
 }
 
-int hll_store_registers(unsigned char **hll, size_t *len, const uint8_t *regs)
+int hll_store_registers(unsigned char **hll, size_t *len, const uint8_t *regs, int dense,
+			size_t sparse_max_bytes)
 {
-	if (hll_sparse_to_dense(hll, len) != 0)
+	if (dense && hll_sparse_to_dense(hll, len) != 0)
 		return HLL_ERR_INVALID;
-	unsigned char *h = *hll;
-	for (long i = 0; i < HLL_REGISTERS; i++)
-		dense_set(h + HLL_HDR_SIZE, i, regs[i]);
-	invalidate_cache(h);
+	for (long i = 0; i < HLL_REGISTERS; i++) {
+		if (!regs[i])
+			continue;
+		if ((*hll)[4] == HLL_ENC_SPARSE) {
+			int rc = sparse_set(hll, len, i, regs[i], sparse_max_bytes);
+			if (rc == HLL_ERR_INVALID)
+				return rc;
+			if (rc != 2)
+				continue;
+			if (hll_sparse_to_dense(hll, len) != 0)
+				return HLL_ERR_INVALID;
+		}
+		dense_set(*hll + HLL_HDR_SIZE, i, regs[i]);
+	}
+	invalidate_cache(*hll);
 	return 0;
 }

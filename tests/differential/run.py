@@ -522,10 +522,7 @@ class Differ:
             for kr in sorted(x[1] for x in keys[1]):
                 t = c.call("TYPE", kr)[1]
                 if t == b"string":
-                    if kr.decode("latin-1") in gen.HLL_KEYS:
-                        v = show(c.call("PFCOUNT", kr))
-                    else:
-                        v = show(c.call("GET", kr))
+                    v = show(c.call("GET", kr))     # HLLs too: same bytes as Redis
                 elif t == b"list":
                     v = show(c.call("LRANGE", kr, 0, -1))
                 elif t == b"hash":

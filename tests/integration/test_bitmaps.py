@@ -231,6 +231,8 @@ def test_bitcount_errors(call):
     assert call.err("BITCOUNT", "s", "0", "1", "FOO") == SYNTAX
     assert call.err("BITCOUNT", "s", "0", "1", "BIT", "x") == SYNTAX
     assert call.err("BITCOUNT", "s", "a", "b") == NOTINT
+    # an inverted negative range answers 0 before the unit is read
+    assert call("BITCOUNT", "s", "-1", "-5", "WORD") == 0
 
 
 def test_bitcount_random_against_model(call):
@@ -448,6 +450,9 @@ def test_bitfield_errors(call):
     assert call.err("BITFIELD", "bf", "INCRBY", "u8", "0", "1.5") == NOTINT
     # an error anywhere means nothing runs
     assert call.err("BITFIELD", "bf", "SET", "u8", "0", "1", "GET", "x8", "0") == BADTYPE
+    # Redis reads the type as a C string: a NUL ends it
+    assert call("BITFIELD", "bf", "GET", b"u8\x00zz", "0") == [0]
+    assert call.err("BITFIELD", "bf", "GET", b"u\x008", "0") == BADTYPE
     assert call("EXISTS", "bf") == 0
 
 

@@ -5,6 +5,7 @@ atomicity of multi-shard operations (DESIGN.md section 4).
 Everything here is plain Redis semantics and runs against redis-server too;
 only the tests that start servers with a specific --threads are petrel_only.
 """
+import os
 import random
 import threading
 import time
@@ -351,3 +352,40 @@ def test_threads_option(server_factory, threads):
     assert r.mget(keys) == keys
     assert r.delete(*keys) == 50
     assert r.dbsize() == 0
+
+
+@pytest.mark.petrel_only
+def test_sigterm_under_cross_shard_load_exits(server_factory):
+    """SIGTERM while pipelined multi-shard commands are in flight: a stopping
+    shard must keep serving the holds other shards still need (it used to leave
+    a held shard spinning forever, and the process never exited)."""
+    import shutil
+    import signal
+    import subprocess
+    bench = shutil.which("redis-benchmark")
+    if bench is None:
+        pytest.fail("redis-benchmark (redis-tools) is required")
+    a, b = None, None
+    for k in keys_on_distinct_slots(64):
+        s = key_slot(k) % 2
+        if s == 0 and a is None:
+            a = k
+        elif s == 1 and b is None:
+            b = k
+    for _ in range(4):
+        srv = server_factory.start(threads=2)
+        r = srv.client()
+        r.sadd(a, *["x%d" % i for i in range(20)])
+        r.sadd(b, *["y%d" % i for i in range(20)])
+        load = subprocess.Popen([bench, "-p", str(srv.port), "-c", "20", "-P", "16", "-n", "10000000",
+                                 "-q", "SUNIONSTORE", "dst", a, b],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(0.4)
+            assert r.scard("dst") == 40
+            os.kill(srv.pid, signal.SIGTERM)
+            assert srv.wait_exit(10) == 0
+        finally:
+            load.kill()
+            load.wait(10)
+            srv.stop()

@@ -20,3 +20,42 @@ def test_pfadd_create_invalidates_cache(call):
     assert call("GET", "h")[CACHE_BYTE] == 0
     assert call("PFADD", "h", "a") == 1
     assert call("GET", "h")[CACHE_BYTE] & 0x80
+
+
+def test_pfmerge_keeps_sparse_like_redis(call):
+    # Redis 7.0 keeps the destination sparse when every input is sparse: the
+    # stored bytes (what DUMP/RDB carry) are the same on both servers.
+    call("PFADD", "a", "x", "y", "z")
+    call("PFADD", "b", "u", "v")
+    assert call("PFMERGE", "d", "a", "b") == b"OK"
+    v = call("GET", "d")
+    assert v.hex() == ("48594c4c0100000000000000000000804de29453a08058cd"
+                       "88452080407e8408")
+    assert call("PFCOUNT", "d") == 5
+    # merging into an existing sparse destination stays sparse
+    assert call("PFMERGE", "a", "b") == b"OK"
+    assert call("GET", "a")[4] == 1 and call("PFCOUNT", "a") == 5
+
+
+def test_pfmerge_dense_input_makes_dense(call):
+    call("PFADD", "big", *[str(i) for i in range(3000)])
+    assert call("GET", "big")[4] == 0          # promoted past hll-sparse-max-bytes
+    call("PFADD", "small", "x")
+    assert call("PFMERGE", "d", "small", "big") == b"OK"
+    v = call("GET", "d")
+    assert v[4] == 0 and len(v) == 16 + 12288
+    assert call("PFCOUNT", "d") == call("PFCOUNT", "big", "small")
+
+
+def test_pfmerge_sparse_promotes_past_limit(call):
+    old = call("CONFIG", "GET", "hll-sparse-max-bytes")[1]
+    call("CONFIG", "SET", "hll-sparse-max-bytes", "60")
+    try:
+        call("PFADD", "a", *[str(i) for i in range(8)])
+        call("PFADD", "b", *[str(i) for i in range(8, 16)])
+        assert call("GET", "a")[4] == 1 and call("GET", "b")[4] == 1
+        assert call("PFMERGE", "d", "a", "b") == b"OK"
+        assert call("GET", "d")[4] == 0
+        assert call("PFCOUNT", "d") == call("PFCOUNT", "a", "b")
+    finally:
+        call("CONFIG", "SET", "hll-sparse-max-bytes", old)

@@ -187,7 +187,7 @@ static void test_hll_merge(void **state)
 	assert_true(hll_count_registers(regs) == cu);
 	size_t ld;
 	unsigned char *dst = hll_create(&ld);
-	assert_int_equal(hll_store_registers(&dst, &ld, regs), 0);
+	assert_int_equal(hll_store_registers(&dst, &ld, regs, 1, 3000), 0);
 	assert_int_equal(ld, HLL_DENSE_SIZE);
 	uint64_t cd;
 	hll_count(dst, ld, &cd);
@@ -197,6 +197,48 @@ static void test_hll_merge(void **state)
 	pfree(b);
 	pfree(u);
 	pfree(dst);
+}
+
+/* Sparse inputs merge into a sparse destination (Redis 7.0), which promotes
+ * itself to dense when it outgrows sparse_max_bytes. */
+static void test_hll_merge_keeps_sparse(void **state)
+{
+	(void)state;
+	size_t la, lb, lu;
+	unsigned char *a = hll_create(&la), *b = hll_create(&lb), *u = hll_create(&lu);
+	add_elems(&a, &la, 0, 40, 3000);
+	add_elems(&b, &lb, 30, 80, 3000);
+	add_elems(&u, &lu, 0, 80, 3000);
+	uint8_t *regs = pcalloc(1, HLL_REGISTERS), *back = pcalloc(1, HLL_REGISTERS);
+	assert_int_equal(hll_merge_registers(regs, a, la), 0);
+	assert_int_equal(hll_merge_registers(regs, b, lb), 0);
+	size_t ld;
+	unsigned char *dst = hll_create(&ld);
+	assert_int_equal(hll_store_registers(&dst, &ld, regs, 0, 3000), 0);
+	assert_true(hll_is_sparse(dst));
+	assert_true(hll_validate(dst, ld, 1));
+	assert_int_equal(hll_merge_registers(back, dst, ld), 0);
+	assert_memory_equal(back, regs, HLL_REGISTERS);
+	uint64_t cu, cd;
+	hll_count(u, lu, &cu);
+	hll_count(dst, ld, &cd);
+	assert_true(cd == cu);
+	/* the same registers with a tiny sparse budget: promoted on the way */
+	size_t lt;
+	unsigned char *tight = hll_create(&lt);
+	assert_int_equal(hll_store_registers(&tight, &lt, regs, 0, 40), 0);
+	assert_false(hll_is_sparse(tight));
+	assert_int_equal(lt, HLL_DENSE_SIZE);
+	memset(back, 0, HLL_REGISTERS);
+	assert_int_equal(hll_merge_registers(back, tight, lt), 0);
+	assert_memory_equal(back, regs, HLL_REGISTERS);
+	pfree(regs);
+	pfree(back);
+	pfree(a);
+	pfree(b);
+	pfree(u);
+	pfree(dst);
+	pfree(tight);
 }
 
 static void test_hll_validate_rejects_corruption(void **state)
@@ -255,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_hll_add_returns_zero_when_unchanged),
 		cmocka_unit_test(test_hll_sparse_promotion_and_equivalence),
 		cmocka_unit_test(test_hll_merge),
+		cmocka_unit_test(test_hll_merge_keeps_sparse),
 		cmocka_unit_test(test_hll_validate_rejects_corruption),
 	};
 	return cmocka_run_group_tests_name("ds_hll", tests, NULL, NULL);

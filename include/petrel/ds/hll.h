@@ -56,9 +56,12 @@ int hll_count(unsigned char *hll, size_t len, uint64_t *card);
 int hll_merge_registers(uint8_t *regs, const unsigned char *hll, size_t len);
 /* Cardinality estimate of raw registers (Redis's estimator). */
 uint64_t hll_count_registers(const uint8_t *regs);
-/* PFMERGE destination: convert *hll to dense (Redis 7.0 always does) and store
- * regs in it; invalidates the cache. Returns 0 or HLL_ERR_INVALID. */
-int hll_store_registers(unsigned char **hll, size_t *len, const uint8_t *regs);
+/* PFMERGE destination: store the nonzero regs in *hll, in register order, as
+ * Redis 7.0 does: converted to dense first when `dense` (some input was
+ * dense), else set one by one in the sparse form, which promotes itself like
+ * PFADD's. Invalidates the cache. Returns 0 or HLL_ERR_INVALID. */
+int hll_store_registers(unsigned char **hll, size_t *len, const uint8_t *regs, int dense,
+			size_t sparse_max_bytes);
 
 /* Convert sparse to dense in place (no-op when dense). 0 or HLL_ERR_INVALID. */
 int hll_sparse_to_dense(unsigned char **hll, size_t *len);
