@@ -46,6 +46,10 @@ struct tx {
 
 void shard_flush_overflow(struct shard *self);
 
+/* Most queued txs run under one hold, and for how long at most. */
+#define HOLD_BATCH_MAX 256
+#define HOLD_BATCH_US 1000
+
 /* Ops begun and not finished, over all shards: a stopping shard keeps its
  * loop running until this is 0, so no hold waits on a thread that left. */
 static int inflight;
@@ -185,12 +189,15 @@ static struct tx *queue_pop(struct shard *s)
 
 static void tx_finish(struct shard *s, struct tx *tx)
 {
+	long long t0 = shard_ticks();
 	tx_run(s, tx);
 	client_resume(tx->cl);  /* its next multi-shard command queues behind */
 	/* Queued txs whose shards are all held already run under the same hold
-	 * (bounded, so the held shards' own clients wait little): each hold costs
-	 * a message round trip, and context switches when shards share a CPU. */
-	for (int batch = 0; batch < 256 && s->tx_queue && ids_subset(s->tx_queue, tx); batch++) {
+	 * (bounded in count and time, so the held shards' own clients wait
+	 * little): each hold costs a message round trip, and context switches
+	 * when shards share a CPU. */
+	for (int batch = 0; batch < HOLD_BATCH_MAX && s->tx_queue && ids_subset(s->tx_queue, tx) &&
+	     shard_ticks_to_us(shard_ticks() - t0) < HOLD_BATCH_US; batch++) {
 		struct tx *next = queue_pop(s);
 		struct client *ncl = next->cl;
 		tx_run(s, next);
