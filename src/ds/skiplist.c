@@ -87,20 +87,24 @@ static inline int node_before(const struct zsl_node *n, double score, const char
 	       (n->score == score && cmp_member(zsl_node_ele(n), n->len, ele, len) < 0);
 }
 
-struct zsl_node *zsl_insert(struct zsl *zsl, double score, const char *ele, size_t len)
+/* Link x (score, member and nlevel set; not in the list) at its place. */
+static void link_node(struct zsl *zsl, struct zsl_node *x)
 {
-	struct zsl_node *update[ZSKIPLIST_MAXLEVEL], *x = zsl->header;
+	struct zsl_node *update[ZSKIPLIST_MAXLEVEL], *p = zsl->header;
 	unsigned long rank[ZSKIPLIST_MAXLEVEL];
+	const char *ele = zsl_node_ele(x);
+	size_t len = x->len;
+	double score = x->score;
 
 	for (int i = zsl->level - 1; i >= 0; i--) {
 		rank[i] = i == zsl->level - 1 ? 0 : rank[i + 1];
-		while (x->level[i].forward && node_before(x->level[i].forward, score, ele, len)) {
-			rank[i] += x->level[i].span;
-			x = x->level[i].forward;
+		while (p->level[i].forward && node_before(p->level[i].forward, score, ele, len)) {
+			rank[i] += p->level[i].span;
+			p = p->level[i].forward;
 		}
-		update[i] = x;
+		update[i] = p;
 	}
-	int level = random_level();
+	int level = x->nlevel;
 	if (level > zsl->level) {
 		for (int i = zsl->level; i < level; i++) {
 			rank[i] = 0;
@@ -109,7 +113,6 @@ struct zsl_node *zsl_insert(struct zsl *zsl, double score, const char *ele, size
 		}
 		zsl->level = level;
 	}
-	x = node_create(level, score, ele, len);
 	for (int i = 0; i < level; i++) {
 		x->level[i].forward = update[i]->level[i].forward;
 		update[i]->level[i].forward = x;
@@ -125,6 +128,12 @@ struct zsl_node *zsl_insert(struct zsl *zsl, double score, const char *ele, size
 	else
 		zsl->tail = x;
 	zsl->length++;
+}
+
+struct zsl_node *zsl_insert(struct zsl *zsl, double score, const char *ele, size_t len)
+{
+	struct zsl_node *x = node_create(random_level(), score, ele, len);
+	link_node(zsl, x);
 	return x;
 }
 
@@ -194,10 +203,12 @@ struct zsl_node *zsl_update_score(struct zsl *zsl, double curscore, const char *
 		x->score = newscore;
 		return x;
 	}
+	/* Moves: relink the same node (its level was drawn independently of its
+	 * score, so the level distribution stays right; no allocation). */
 	delete_node(zsl, x, update);
-	struct zsl_node *n = zsl_insert(zsl, newscore, zsl_node_ele(x), x->len);
-	pfree(x);
-	return n;
+	x->score = newscore;
+	link_node(zsl, x);
+	return x;
 }
 
 unsigned long zsl_get_rank(const struct zsl *zsl, double score, const char *ele, size_t len)

@@ -114,6 +114,7 @@ static void test_skiplist_update_score(void **state)
 	assert_ptr_equal(n, same);              /* stays in place: same node */
 	struct zsl_node *moved = zsl_update_score(zsl, 4.5, "e4", 2, 100);
 	assert_true(moved->score == 100);
+	assert_ptr_equal(moved, same);          /* moved: the same node, relinked */
 	assert_ptr_equal(zsl->tail, moved);
 	assert_int_equal(zsl_get_rank(zsl, 100, "e4", 2), 10);
 	assert_null(zsl_update_score(zsl, 1, "nope", 4, 2));

@@ -83,9 +83,9 @@ void zsl_destroy(struct zsl **zsl);
 struct zsl_node *zsl_insert(struct zsl *zsl, double score, const char *ele, size_t len);
 /* Delete the node with exactly (score, ele). Returns 1 if found. */
 int zsl_delete(struct zsl *zsl, double score, const char *ele, size_t len);
-/* Change the score of (curscore, ele) to newscore. The element must exist.
- * Returns its node, which may be a new one (the old node pointer is then freed):
- * update any dict that points to it. */
+/* Change the score of (curscore, ele) to newscore. Returns its node (always
+ * the same one: relinked in place when its position changes), or NULL if the
+ * element is absent. */
 struct zsl_node *zsl_update_score(struct zsl *zsl, double curscore, const char *ele,
 				  size_t len, double newscore);
 
