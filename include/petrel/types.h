@@ -36,6 +36,21 @@ unsigned long tzset_size(const struct kv *kv);
  * score and the walk goes downwards. start past the end calls nothing. */
 void tzset_range(const struct kv *kv, unsigned long start, unsigned long count, int rev,
 		 void (*fn)(void *ud, const char *s, size_t len), void *ud);
+/* Score of member s[0..len): 1 and *score, or 0 when absent. */
+int tzset_score(const struct kv *kv, const char *s, size_t len, double *score);
+/* Call fn(ud, member, len, score) for the members with min <= score < max, in
+ * order, until fn returns nonzero. */
+void tzset_walk_scores(const struct kv *kv, double min, double max,
+		       int (*fn)(void *ud, const char *s, size_t len, double score), void *ud);
+/* A sorted set built member by member, then stored at dst like ZRANGESTORE
+ * does (deleted when empty; keyspace event `event`), replying the count.
+ * tzset_sink_store frees the sink. */
+struct cmd_ctx;
+struct resp_arg;
+struct zsink;
+struct zsink *tzset_sink_new(struct cmd_ctx *c);
+void tzset_sink_add(struct zsink *k, const char *s, size_t len, double score);
+void tzset_sink_store(struct zsink *k, const struct resp_arg *dst, const char *event);
 
 /* ---- hashes (t_hash.c) --------------------------------------------------- */
 

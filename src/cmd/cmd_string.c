@@ -646,7 +646,8 @@ static int parse_ld(const char *p, size_t n, long double *out)
 
 /* Redis's ld2string(LD_STR_HUMAN): "%.17Lf", trailing zeros and a trailing
  * '.' removed, "-0" made "0". v is finite here. buf has LD_STR_MAX bytes. */
-static size_t format_ld_human(char *buf, long double v)
+size_t format_ld_human(char *buf, long double v);
+size_t format_ld_human(char *buf, long double v)
 {
 	int r = snprintf(buf, LD_STR_MAX, "%.17Lf", v);
 	if (r < 0 || r >= LD_STR_MAX)

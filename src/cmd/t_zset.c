@@ -1033,7 +1033,7 @@ static void sink_emit(struct zsink *k, const char *s, size_t len, double score)
 		reply_scored(k->c, s, len, score, k->withscores);
 }
 
-static void sink_end(struct zsink *k, const struct resp_arg *dst)
+static void sink_end(struct zsink *k, const struct resp_arg *dst, const char *event)
 {
 	struct cmd_ctx *c = k->c;
 	if (!k->store) {
@@ -1051,7 +1051,7 @@ static void sink_end(struct zsink *k, const struct resp_arg *dst)
 		int created = notify_wants(NOTIFY_NEW) && !db_find(c, dst->ptr, dst->len, NULL);
 		db_set(c, zv_kv_create(dst, &k->res));
 		db_modified(c, dst->ptr, dst->len);
-		zstore_notify(c, dst, 0, created, "zrangestore");
+		zstore_notify(c, dst, 0, created, event);
 	}
 	reply_int(c->out, k->n);
 }
@@ -1128,7 +1128,7 @@ static void zrange_generic(struct cmd_ctx *c, int argk, const struct resp_arg *d
 	if (rc > 0) {
 		if (dst) {
 			sink_begin(&k);
-			sink_end(&k, dst);
+			sink_end(&k, dst, "zrangestore");
 		} else {
 			reply_array(c->out, 0);
 		}
@@ -1178,7 +1178,7 @@ static void zrange_generic(struct cmd_ctx *c, int argk, const struct resp_arg *d
 				limit--;
 		}
 	}
-	sink_end(&k, dst);
+	sink_end(&k, dst, "zrangestore");
 }
 
 void cmd_zrange(struct cmd_ctx *c) { zrange_generic(c, 1, NULL, RT_AUTO, -1); }
@@ -1974,4 +1974,49 @@ void tzset_range(const struct kv *kv, unsigned long start, unsigned long count, 
 		fn(ud, s, l);
 		zc_step(&cur, rev);
 	}
+}
+
+/* ---- for GEO commands (t_geo.c) ------------------------------------------- */
+
+int tzset_score(const struct kv *kv, const char *s, size_t len, double *score)
+{
+	struct zval z;
+	zv_load(kv, &z);
+	return zv_score(&z, s, len, score);
+}
+
+void tzset_walk_scores(const struct kv *kv, double min, double max,
+		       int (*fn)(void *ud, const char *s, size_t len, double score), void *ud)
+{
+	struct zval z;
+	struct zcur cur;
+	struct zsl_range r = {min, max, 0, 1};
+	zv_load(kv, &z);
+	for (zc_score_start(&cur, &z, &r, 0); zc_valid(&cur); zc_next(&cur)) {
+		size_t l;
+		double sc;
+		const char *s = zc_get(&cur, &l, &sc);
+		if (!zsl_value_lte_max(sc, &r) || fn(ud, s, l, sc))
+			break;
+	}
+}
+
+struct zsink *tzset_sink_new(struct cmd_ctx *c)
+{
+	struct zsink *k = pcalloc(1, sizeof(*k));
+	k->c = c;
+	k->store = 1;
+	sink_begin(k);
+	return k;
+}
+
+void tzset_sink_add(struct zsink *k, const char *s, size_t len, double score)
+{
+	sink_emit(k, s, len, score);
+}
+
+void tzset_sink_store(struct zsink *k, const struct resp_arg *dst, const char *event)
+{
+	sink_end(k, dst, event);
+	pfree(k);
 }

@@ -39,6 +39,8 @@ int getkeys_sort(int argc, const struct resp_arg *argv, int *keys, int max);
 int getkeys_sort_ro(int argc, const struct resp_arg *argv, int *keys, int max);
 int route_sort(int argc, const struct resp_arg *argv);
 /* end SORT getkeys/route */
+int getkeys_georadius(int argc, const struct resp_arg *argv, int *keys, int max);
+int getkeys_georadiusbymember(int argc, const struct resp_arg *argv, int *keys, int max);
 
 const struct cmd_def cmd_table[] = {
 #define CMD(name, fn, arity, flags, first, last, step, acl, gk, rt) \

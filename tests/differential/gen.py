@@ -154,6 +154,7 @@ class Gen:
             (11, "zset", self.g_zset),
             (4, "lex", self.g_lex),
             (3, "hll", self.g_hll),
+            (3, "geo", self.g_geo),
             (3, "random", self.g_random),
             (3, "scan", self.g_scan),
             (2, "big", self.g_big),
@@ -879,6 +880,66 @@ class Gen:
         if c == 4:
             return Cmd(["PFMERGE", hk] + [self.pick(HLL_KEYS + KEYS) for _ in range(self.r.randint(0, 3))])
         return Cmd([self.pick(["DEL", "EXISTS", "TYPE", "GET", "STRLEN"]), hk])
+
+    # --- GEO ------------------------------------------------------------------------
+    def lonlat(self):
+        if self.chance(0.05):
+            return [self.pick(["181", "-180.5", "abc", "nan", "inf"]), self.pick(["86", "0", "x"])]
+        # clustered, so searches find things; sometimes near the poles or the antimeridian
+        cx, cy = self.pick([(13.4, 38.1), (179.95, 0.0), (-179.95, 0.0), (2.0, 84.9), (0.0, 0.0)])
+        lon = max(-180.0, min(180.0, cx + self.r.uniform(-0.6, 0.6)))
+        lat = max(-85.05, min(85.05, cy + self.r.uniform(-0.4, 0.4)))
+        return ["%.6f" % lon, "%.6f" % lat]
+
+    def geo_opts(self, store_ok):
+        o = []
+        for w in ("WITHDIST", "WITHHASH", "WITHCOORD", "ASC", "DESC", "ANY"):
+            if self.chance(0.15):
+                o.append(w)
+        if self.chance(0.35):
+            o += ["COUNT", str(self.pick([1, 2, 5, 0, -1, "x"]))]
+        if store_ok and self.chance(0.15):
+            o += [self.pick(["STORE", "STOREDIST"]), self.key()]
+        self.r.shuffle(o)
+        return o
+
+    def radius(self):
+        return [str(self.pick([0, 1, 5, 20, 60, 150, 500, 3000, -1, "x"])),
+                self.pick(["m", "km", "km", "mi", "ft", "yd"])]
+
+    def g_geo(self, in_multi):
+        c = self.r.randrange(10)
+        k = self.key()
+        if c <= 2:
+            args = ["GEOADD", k] + [o for o in ("NX", "XX", "CH") if self.chance(0.1)]
+            for _ in range(self.r.randint(1, 4)):
+                args += self.lonlat() + [self.member()]
+            return Cmd(args)
+        if c == 3:
+            return Cmd([self.pick(["GEOPOS", "GEOHASH"]), k] + [self.member() for _ in range(self.r.randint(1, 4))])
+        if c == 4:
+            return Cmd(["GEODIST", k, self.member(), self.member()] +
+                       ([self.pick(["m", "km", "mi", "ft", "yd"])] if self.chance(0.5) else []))
+        if c == 5:
+            return Cmd([self.pick(["GEORADIUS", "GEORADIUS_RO"]), k] + self.lonlat() + self.radius() +
+                       self.geo_opts(True))
+        if c == 6:
+            return Cmd([self.pick(["GEORADIUSBYMEMBER", "GEORADIUSBYMEMBER_RO"]), k, self.member()] +
+                       self.radius() + self.geo_opts(True))
+        args = ["GEOSEARCH", k] if c <= 8 else ["GEOSEARCHSTORE", self.key(), k]
+        if self.chance(0.5):
+            args += ["FROMMEMBER", self.member()]
+        else:
+            args += ["FROMLONLAT"] + self.lonlat()
+        if self.chance(0.5):
+            args += ["BYRADIUS"] + self.radius()
+        else:
+            w, u = self.radius()
+            args += ["BYBOX", w, str(self.pick([1, 10, 100, 1000])), u]
+        args += self.geo_opts(False)
+        if args[0] == "GEOSEARCHSTORE" and self.chance(0.3):
+            args.append("STOREDIST")
+        return Cmd(args)
 
     # --- random picks ------------------------------------------------------------
     def rand_count(self):

@@ -129,6 +129,11 @@ ZSET_CASES = [
       ("ZUNIONSTORE", "{t}d", "1", "{t}z"), ("ZINTERSTORE", "{t}d", "1", "{t}z"),
       ("ZDIFFSTORE", "{t}d", "2", "{t}z", "{t}z")],
      {"{t}z": ["zadd"], "{t}d": ["zrangestore", "zunionstore", "zinterstore", "del"]}),
+    ([("GEOADD", "{g}s", "13.361389", "38.115556", "P"),
+      ("GEORADIUS", "{g}s", "13", "38", "100", "km", "STORE", "{g}d"),
+      ("GEOSEARCHSTORE", "{g}d", "{g}s", "FROMMEMBER", "P", "BYRADIUS", "1", "km"),
+      ("GEOSEARCHSTORE", "{g}d", "{g}s", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "km")],
+     {"{g}s": ["zadd"], "{g}d": ["georadiusstore", "geosearchstore", "del"]}),
 ]
 
 
