@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Data types side by side with redis-server: throughput and server CPU per
-request for LPUSH, LPOP, SADD, HSET, ZADD, ZRANGE and a cross-shard SUNIONSTORE
+request for LPUSH, LPOP, SADD, HSET, ZADD, ZRANGE, a cross-shard SUNIONSTORE,
+GEOADD and GEOSEARCH (10k points)
 at -P 1 and -P 16 (-c 50), and memory per element of 1M-element hashes, sets and
 sorted sets (INFO used_memory).
 
@@ -8,9 +9,9 @@ Servers pinned to CPU 0 (petrel --threads 1; --threads 2 for the cross-shard
 SUNIONSTORE, whose two source sets then live on different shards), redis-benchmark
 pinned to CPU 1. Medians of --runs runs.
 
-Usage: benches/bench_types.py [--runs 3] [--requests 200000] [--skip-memory]
+Usage: benches/bench_types.py [--runs 3] [--requests 200000] [--skip-memory] [--only NAME]
 """
-import argparse, os, statistics, subprocess, sys, tempfile, time
+import argparse, os, random, statistics, subprocess, sys, tempfile, time
 
 import redis
 
@@ -52,6 +53,7 @@ def main():
     ap.add_argument("--petrel", default="build/petrel-server")
     ap.add_argument("--redis", default="/usr/bin/redis-server")
     ap.add_argument("--skip-memory", action="store_true")
+    ap.add_argument("--only", help="run only the tests whose name starts with this")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="petrel-types-")
     s1, s2 = two_keys_on_two_shards()
@@ -63,7 +65,12 @@ def main():
         ("ZADD", ["-t", "zadd"], None),
         ("ZRANGE 0 9", ["ZRANGE", "zr", "0", "9", "WITHSCORES"], "zr"),
         ("SUNIONSTORE (2 shards)", ["SUNIONSTORE", "us:dst", s1, s2], "sets"),
+        ("GEOADD", ["GEOADD", "g", "13.361389", "38.115556", "m:__rand_int__"], None),
+        ("GEOSEARCH 10 km COUNT 10", ["GEOSEARCH", "geo", "FROMLONLAT", "13.5", "38.5", "BYRADIUS",
+                                      "10", "km", "ASC", "COUNT", "10"], "geo"),
     ]
+    if a.only:
+        tests = [t for t in tests if t[0].startswith(a.only)]
     results = {}
     for run in range(a.runs):
         for name, binary, extra in (("redis", a.redis, []), ("petrel", a.petrel, None)):
@@ -74,6 +81,12 @@ def main():
                     c = redis.Redis(port=port)
                     if prep == "zr":
                         c.zadd("zr", {"m%d" % i: i for i in range(100)})
+                    if prep == "geo":   # 10k points over about 100 x 100 km
+                        rnd = random.Random(1)
+                        pts = []
+                        for i in range(10000):
+                            pts += [13 + rnd.random(), 38 + rnd.random(), "p%d" % i]
+                        c.execute_command("GEOADD", "geo", *pts)
                     if prep == "sets":
                         c.sadd(s1, *["a%d" % i for i in range(20)])
                         c.sadd(s2, *["b%d" % i for i in range(20)])
