@@ -16,7 +16,7 @@ CMD_NOTES = {
     'client|trackinginfo': 'partial: reports tracking off',
     'command|getkeysandflags': 'not yet: no per-key access flags in the command table (unknown-subcommand error)',
     'command|docs': 'partial: summary/arguments are not filled (shape only)',
-    'debug': 'partial: RELOAD/LOADAOF/RESTART not yet; DIGEST covers strings, other types by type only',
+    'debug': 'partial: RELOAD/LOADAOF/RESTART not yet (no persistence)',
     'info': 'partial: replication/persistence fields are static until those features land',
     'sort': 'partial: ALPHA compares bytes (Redis: strcoll of the start-up locale); a listpack zset keeps its encoding',
     'sort_ro': 'partial: as SORT',

@@ -27,7 +27,16 @@ int tset_has(const struct kv *kv, const char *s, size_t len);
  * (ascending for an intset, table order for a hash table). */
 void tset_foreach(const struct kv *kv, void (*fn)(void *ud, const char *s, size_t len), void *ud);
 
+/* ---- lists (t_list.c) ---------------------------------------------------- */
+
+/* Call fn(ud, element, len) head to tail (integers formatted in decimal). */
+void tlist_foreach(const struct kv *kv, void (*fn)(void *ud, const char *s, size_t len), void *ud);
+
 /* ---- sorted sets (t_zset.c) ---------------------------------------------- */
+
+/* Call fn(ud, member, len, score) for every member in (score, member) order. */
+void tzset_foreach(const struct kv *kv, void (*fn)(void *ud, const char *s, size_t len, double score),
+		   void *ud);
 
 /* Number of members. */
 unsigned long tzset_size(const struct kv *kv);
@@ -53,6 +62,10 @@ void tzset_sink_add(struct zsink *k, const char *s, size_t len, double score);
 void tzset_sink_store(struct zsink *k, const struct resp_arg *dst, const char *event);
 
 /* ---- hashes (t_hash.c) --------------------------------------------------- */
+
+/* Call fn(ud, field, flen, value, vlen) for every pair, in the encoding's order. */
+void thash_foreach(struct kv *kv, void (*fn)(void *ud, const char *f, size_t flen, const char *v,
+					     size_t vlen), void *ud);
 
 /* Value of field f[0..flen): returns 1 and sets *val and *vlen (formatted into
  * numbuf, which holds at least 24 bytes, when stored as an integer), or 0

@@ -8,7 +8,7 @@
  * whole server, as in Redis); the rest on the client's shard.
  *
  * DESIGN (digest): the same construction as Redis, so equal datasets give
- * equal digests across petrel and Redis (for the types digested here):
+ * equal digests across petrel and Redis, for every type:
  *   xor(d, p)  d ^= SHA1(p)              mix(d, p)  xor(d, p); d = SHA1(d)
  *   per key:   k = 0; mix(k, key); mix(k, htonl(type)); mix(k, value);
  *              if TTL: xor(k, "!!expire!!")
@@ -23,6 +23,9 @@
 #include <petrel/log.h>
 #include <petrel/server.h>
 #include <petrel/shard.h>
+#include <petrel/types.h>
+#include <petrel/ds/stream.h>
+#include "t_stream.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -172,19 +175,90 @@ static void digest_mix(unsigned char d[20], const void *p, size_t n)
 	sha1_final(&s, d);
 }
 
+/* Per-type element digests, as Redis's xorObjectDigest: lists and streams mix
+ * in order; sets XOR each member's SHA1; hashes and sorted sets XOR one
+ * mixed digest per (field, value) / (member, "%.17g" score) pair. */
+static void mix_elem(void *d, const char *s, size_t len)
+{
+	digest_mix(d, s, len);
+}
+
+static void xor_elem(void *d, const char *s, size_t len)
+{
+	digest_xor(d, s, len);
+}
+
+static void xor_pair(unsigned char *d, const char *a, size_t alen, const char *b, size_t blen)
+{
+	unsigned char e[20] = {0};
+	digest_mix(e, a, alen);
+	digest_mix(e, b, blen);
+	digest_xor(d, e, 20);
+}
+
+static void hash_pair(void *d, const char *f, size_t flen, const char *v, size_t vlen)
+{
+	xor_pair(d, f, flen, v, vlen);
+}
+
+static void zset_pair(void *d, const char *s, size_t len, double score)
+{
+	char buf[128];
+	int n = snprintf(buf, sizeof(buf), "%.17g", score);
+	xor_pair(d, s, len, buf, (size_t)n);
+}
+
+static void digest_stream(unsigned char d[20], const struct kv *kv)
+{
+	struct stream_iter it;
+	struct stream_id id, lo = {0, 0}, hi = {UINT64_MAX, UINT64_MAX};
+	int64_t nf;
+	stream_iter_start(&it, xstream(kv), &lo, &hi, 0);
+	while (stream_iter_next(&it, &id, &nf)) {
+		char buf[48];
+		int n = snprintf(buf, sizeof(buf), "%llu.%llu", (unsigned long long)id.ms,
+				 (unsigned long long)id.seq);
+		digest_mix(d, buf, (size_t)n);
+		while (nf-- > 0) {
+			const unsigned char *f, *v;
+			uint32_t fl, vl;
+			stream_iter_field(&it, &f, &fl, &v, &vl);
+			digest_mix(d, f, fl);
+			digest_mix(d, v, vl);
+		}
+	}
+}
+
 /* The value part of a key's digest (DEBUG DIGEST-VALUE). */
-static void digest_value(unsigned char d[20], const struct kv *kv)
+static void digest_value(unsigned char d[20], struct kv *kv)
 {
 	uint32_t type = htonl((uint32_t)kv_type(kv));
 	digest_mix(d, &type, sizeof(type));
-	if (kv_type(kv) == OBJ_STRING) {
+	switch (kv_type(kv)) {
+	case OBJ_STRING: {
 		char num[32];
 		size_t n;
 		const char *p = kv_str(kv, &n, num);
 		digest_mix(d, p, n);
-	} else {
-		/* TODO: aggregate types need their element iterators; until then
-		 * their digest covers only the type. */
+		break;
+	}
+	case OBJ_LIST:
+		tlist_foreach(kv, mix_elem, d);
+		break;
+	case OBJ_SET:
+		tset_foreach(kv, xor_elem, d);
+		break;
+	case OBJ_ZSET:
+		tzset_foreach(kv, zset_pair, d);
+		break;
+	case OBJ_HASH:
+		thash_foreach(kv, hash_pair, d);
+		break;
+	case OBJ_STREAM:
+		digest_stream(d, kv);
+		break;
+	default:
+		break;
 	}
 	if (kv_has_expire(kv))
 		digest_xor(d, "!!expire!!", 10);

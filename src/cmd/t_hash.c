@@ -931,3 +931,16 @@ int thash_get(struct kv *kv, const char *field, size_t flen, const char **val, s
 	*vlen = v.len;
 	return 1;
 }
+
+/* ---- for DEBUG DIGEST (cmd_debug.c) ----------------------------------------- */
+
+void thash_foreach(struct kv *kv, void (*fn)(void *ud, const char *f, size_t flen, const char *v,
+					     size_t vlen), void *ud)
+{
+	struct hash_iter it;
+	struct hval f, v;
+	hash_iter_init(&it, kv);
+	while (hash_iter_next(&it, &f, &v))
+		fn(ud, f.p, f.len, v.p, v.len);
+	hash_iter_deinit(&it);
+}

@@ -699,3 +699,22 @@ void cmd_lmpop(struct cmd_ctx *c)
 	}
 	reply_null_array(c->out);
 }
+
+/* ---- for DEBUG DIGEST (cmd_debug.c) ----------------------------------------- */
+
+void tlist_foreach(const struct kv *kv, void (*fn)(void *ud, const char *s, size_t len), void *ud)
+{
+	struct quicklist_iter it;
+	struct quicklist_entry e;
+	quicklist_iter_init(&it, kv_ptr(kv), QUICKLIST_ITER_FORWARD);
+	while (quicklist_next(&it, &e)) {
+		if (e.value) {
+			fn(ud, (const char *)e.value, e.sz);
+		} else {
+			char num[24];
+			int n = resp_ll2str(num, e.lval);
+			fn(ud, num, (size_t)n);
+		}
+	}
+	quicklist_iter_deinit(&it);
+}

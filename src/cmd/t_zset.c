@@ -2020,3 +2020,17 @@ void tzset_sink_store(struct zsink *k, const struct resp_arg *dst, const char *e
 	sink_end(k, dst, event);
 	pfree(k);
 }
+
+void tzset_foreach(const struct kv *kv, void (*fn)(void *ud, const char *s, size_t len, double score),
+		   void *ud)
+{
+	struct zval z;
+	struct zcur cur;
+	zv_load(kv, &z);
+	for (zc_at_rank(&cur, &z, 0); zc_valid(&cur); zc_next(&cur)) {
+		size_t l;
+		double sc;
+		const char *s = zc_get(&cur, &l, &sc);
+		fn(ud, s, l, sc);
+	}
+}

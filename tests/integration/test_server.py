@@ -613,6 +613,27 @@ def test_debug_digest(call):
     assert call("DEBUG", "DIGEST-VALUE", "c") == [vals[0]]
 
 
+@pytest.mark.needs_types
+def test_debug_digest_every_type_matches_redis(call):
+    """Digests of every type equal redis-server 7.0's (the values below are
+    what it returns), so datasets can be compared across servers."""
+    for cmd in [("RPUSH", "l", "a", "1", "-5", "x" * 60), ("SADD", "si", "1", "2", "-7"),
+                ("SADD", "ss", "a", "b", "1"), ("ZADD", "zl", "1", "a", "1.5", "b", "-inf", "e", "0.1", "g"),
+                ("ZADD", "zs", "2", "x" * 100, "3.25", "y"), ("HSET", "hl", "f", "v", "n", "12"),
+                ("HSET", "hh", "f" * 80, "v", "a", "b"), ("XADD", "st", "1-1", "a", "1", "b", "2"),
+                ("XADD", "st", "2-5", "a", "3"), ("XADD", "st", "3-0", "zz", "9"), ("XDEL", "st", "2-5"),
+                ("SET", "t", "x", "EX", "1000")]:
+        call(*cmd)
+    want = {"l": "71421b68880a9f7166d948ef26db08a8ab73ca7d", "si": "0bc6c934bcc49816fec54c8fac122223ca7ce47c",
+            "ss": "e8f32bbb1ad9bf537c8867de4f19fec9e001296d", "zl": "578e4cb02191d945c73139ceda88355bea9ecbdd",
+            "zs": "ac6ba865a8942a79db7053a8dd7688d36d785f1c", "hl": "76d7ce7d8cb69c65ddb54b94589fa9396351461b",
+            "hh": "b9425ae1304729a35464e815868137a173c730b5", "st": "1256fbe8f4e9aed0686085b1f9072aa684bc4296",
+            "t": "0745672cb1bf060476eedeb8a28f5ffe1ff5a2be"}
+    got = call("DEBUG", "DIGEST-VALUE", *want)
+    assert dict(zip(want, [g.decode() for g in got])) == want
+    assert call("DEBUG", "DIGEST") == b"327d0eb81558f22173b00f81454ca3e76c1f3e5e"
+
+
 def test_debug_object(call):
     call("SET", "a", "hello")
     line = call("DEBUG", "OBJECT", "a").decode()
