@@ -41,6 +41,11 @@ CMD_NOTES = {
     'latency|histogram': 'partial: call counts, empty histograms',
     'shutdown': 'partial: SAVE/NOSAVE make no difference until RDB lands',
     'lastsave': 'partial: start-up time until RDB lands',
+    'role': 'partial: always a master with no replicas (replication not yet)',
+    'wait': 'partial: no replicas yet, so 0 acknowledgements (blocks until the timeout as Redis would)',
+    'readonly': 'partial: cluster mode not yet (the cluster-disabled error, as Redis without cluster-enabled)',
+    'readwrite': 'partial: cluster mode not yet (the cluster-disabled error, as Redis without cluster-enabled)',
+    'asking': 'partial: cluster mode not yet (the cluster-disabled error, as Redis without cluster-enabled)',
 }
 
 DIR_NOTES = {

@@ -32,6 +32,9 @@ struct shard;
  * it later. Caller is the handler, on the client's shard holding the keys'
  * shards. The handler replies nothing when it blocks. */
 void block_client(struct cmd_ctx *c, const int *keys, int nkeys, long long deadline);
+/* Block c->cl on no key (WAIT): only the deadline (0 = none), CLIENT UNBLOCK
+ * or a disconnect end it; the first two reply timeout_reply (static text). */
+void block_client_keyless(struct cmd_ctx *c, long long deadline, const char *timeout_reply);
 /* A key was written (owner or holder of its shard). */
 void block_signal(int db, const char *key, size_t klen);
 /* Serve shard s's ready keys (s's thread, not held). */

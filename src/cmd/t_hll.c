@@ -36,9 +36,10 @@ static unsigned char *load(struct cmd_ctx *c, const struct kv *kv, size_t *len)
 	return pmemdup(p, *len);
 }
 
-/* Store the working buffer as key's value (raw string), keeping any TTL. */
-static void store(struct cmd_ctx *c, const struct resp_arg *key, struct kv **ref, struct kv *old,
-		  unsigned char *h, size_t len)
+/* Store the working buffer as key's value (raw string), keeping any TTL;
+ * quiet: no keyspace event (PFDEBUG's encoding changes). */
+static void store_as(struct cmd_ctx *c, const struct resp_arg *key, struct kv **ref, struct kv *old,
+		     unsigned char *h, size_t len, int quiet)
 {
 	struct sbuf *s = pmalloc(sizeof(*s) + len);
 	s->len = len;
@@ -50,9 +51,17 @@ static void store(struct cmd_ctx *c, const struct resp_arg *key, struct kv **ref
 	else
 		db_insert_at(c, ref, nkv);
 	db_modified(c, key->ptr, key->len);
+	if (quiet)
+		return;
 	if (!old)
 		notify_arg(c, NOTIFY_NEW, "new", key);
 	notify_arg(c, NOTIFY_STRING, "pfadd", key);  /* PFMERGE too, as Redis */
+}
+
+static void store(struct cmd_ctx *c, const struct resp_arg *key, struct kv **ref, struct kv *old,
+		  unsigned char *h, size_t len)
+{
+	store_as(c, key, ref, old, h, len, 0);
 }
 
 static size_t sparse_max(void)
@@ -183,4 +192,64 @@ void cmd_pfmerge(struct cmd_ctx *c)
 	pfree(h);
 	pfree(regs);
 	reply_ok(c->out);
+}
+
+/* PFDEBUG GETREG|DECODE|ENCODING|TODENSE key: the key is checked before the
+ * subcommand, as Redis does; GETREG and TODENSE leave the value dense. */
+void cmd_pfdebug(struct cmd_ctx *c)
+{
+	const struct resp_arg *sub = &c->argv[1];
+	struct kv **ref;
+	struct kv *kv = db_write(c, &c->argv[2], &ref);
+	if (!kv) {
+		reply_error(c->out, "ERR The specified key does not exist");
+		return;
+	}
+	size_t len;
+	unsigned char *h = load(c, kv, &len);
+	if (!h)
+		return;
+	int getreg = arg_is(sub, "getreg"), todense = arg_is(sub, "todense");
+	if (!getreg && !todense && !arg_is(sub, "decode") && !arg_is(sub, "encoding")) {
+		reply_errorf(c->out, "ERR Unknown PFDEBUG subcommand '%.*s'", (int)sub->len, sub->ptr);
+	} else if (c->argc != 3) {
+		reply_errorf(c->out, "ERR Wrong number of arguments for the '%.*s' subcommand",
+			     (int)sub->len, sub->ptr);
+	} else if (getreg || todense) {
+		int conv = hll_is_sparse(h);
+		if (conv) {
+			if (hll_sparse_to_dense(&h, &len)) {
+				reply_error(c->out, ERR_CORRUPT);
+				pfree(h);
+				return;
+			}
+			store_as(c, &c->argv[2], ref, kv, h, len, 1);
+		}
+		if (todense) {
+			reply_int(c->out, conv);
+		} else {
+			reply_array(c->out, HLL_REGISTERS);
+			for (long i = 0; i < HLL_REGISTERS; i++)
+				reply_int(c->out, hll_dense_get(h, i));
+		}
+	} else if (arg_is(sub, "encoding")) {
+		reply_simple(c->out, hll_is_sparse(h) ? "sparse" : "dense");
+	} else if (!hll_is_sparse(h)) {
+		reply_error(c->out, "ERR HLL encoding is not sparse");
+	} else {
+		size_t n;
+		char *text = hll_sparse_text(h, len, &n);
+		reply_bulk(c->out, text, n);
+		pfree(text);
+	}
+	pfree(h);
+}
+
+void cmd_pfselftest(struct cmd_ctx *c)
+{
+	char err[128];
+	if (hll_selftest(err, sizeof(err)))
+		reply_error(c->out, err);
+	else
+		reply_ok(c->out);
 }

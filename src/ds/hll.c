@@ -37,6 +37,7 @@
 #include <petrel/alloc.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #define HLL_Q (64 - HLL_P)              /* 50 */
@@ -506,4 +507,92 @@ int hll_store_registers(unsigned char **hll, size_t *len, const uint8_t *regs, i
 	}
 	invalidate_cache(*hll);
 	return 0;
+}
+
+/* ---- PFDEBUG / PFSELFTEST ----------------------------------------------------------- */
+
+char *hll_sparse_text(const unsigned char *hll, size_t len, size_t *outlen)
+{
+	const unsigned char *p = hll + HLL_HDR_SIZE, *end = hll + len;
+	size_t cap = (len > HLL_HDR_SIZE ? len - HLL_HDR_SIZE : 0) * 12 + 1, n = 0;
+	char *out = pmalloc(cap);
+	while (p < end) {
+		int w;
+		if (IS_ZERO(p)) {
+			w = snprintf(out + n, cap - n, "z:%d ", ZERO_LEN(p));
+			p++;
+		} else if (IS_XZERO(p)) {
+			if (p + 1 >= end)
+				break;
+			w = snprintf(out + n, cap - n, "Z:%d ", XZERO_LEN(p));
+			p += 2;
+		} else {
+			w = snprintf(out + n, cap - n, "v:%d,%d ", VAL_VALUE(p), VAL_LEN(p));
+			p++;
+		}
+		n += (size_t)w;
+	}
+	while (n && out[n - 1] == ' ')
+		n--;
+	out[n] = 0;
+	*outlen = n;
+	return out;
+}
+
+int hll_selftest(char *err, size_t errlen)
+{
+	/* 1: every register keeps what was stored, in both encodings' dense
+	 * access path */
+	uint8_t *regs = pcalloc(1, HLL_REGISTERS);
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	for (long i = 0; i < HLL_REGISTERS; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		regs[i] = (uint8_t)(x % (HLL_REGISTER_MAX + 1));
+	}
+	size_t len;
+	unsigned char *h = hll_create(&len);
+	int rc = hll_store_registers(&h, &len, regs, 1, 0);
+	for (long i = 0; rc == 0 && i < HLL_REGISTERS; i++) {
+		if (hll_dense_get(h, i) != regs[i]) {
+			snprintf(err, errlen, "TESTFAILED Register error at %ld", i);
+			rc = -1;
+		}
+	}
+	pfree(h);
+	pfree(regs);
+	if (rc)
+		return -1;
+	/* 2: sparse and dense agree, and the error stays within bounds */
+	size_t ls, ld;
+	unsigned char *s = hll_create(&ls), *d = hll_create(&ld);
+	hll_sparse_to_dense(&d, &ld);
+	double relerr = 1.04 / sqrt((double)HLL_REGISTERS);
+	uint64_t checkpoint = 1;
+	for (uint64_t j = 1; j <= 100000 && rc == 0; j++) {
+		char ele[32];
+		int n = snprintf(ele, sizeof(ele), "%llu", (unsigned long long)j);
+		hll_add(&s, &ls, (unsigned char *)ele, (size_t)n, 3000);
+		hll_add(&d, &ld, (unsigned char *)ele, (size_t)n, 3000);
+		if (j != checkpoint)
+			continue;
+		uint64_t cs, cd;
+		hll_count(s, ls, &cs);
+		hll_count(d, ld, &cd);
+		double abserr = fabs((double)cd - (double)j);
+		double maxerr = j == 1 ? 1 : j < 10 ? relerr * 6 * (double)j : relerr * 5 * (double)j;
+		if (cs != cd) {
+			snprintf(err, errlen, "TESTFAILED Sparse and dense cardinality mismatch");
+			rc = -1;
+		} else if (abserr > maxerr && abserr > 1) {
+			snprintf(err, errlen, "TESTFAILED too big error. card:%llu abserr:%f",
+				 (unsigned long long)cd, abserr);
+			rc = -1;
+		}
+		checkpoint *= 10;
+	}
+	pfree(s);
+	pfree(d);
+	return rc;
 }

@@ -30,6 +30,7 @@ struct block_token {
 	int db;
 	uint8_t resp;
 	long long deadline;             /* ms, 0 = none */
+	const char *timeout_reply;      /* NULL: the null array */
 	const struct cmd_def *def;      /* the blocking command */
 	int argc;
 	struct resp_arg *argv;          /* one block: array then bytes */
@@ -329,6 +330,12 @@ void block_serve(struct shard *s)
 	}
 }
 
+void block_client_keyless(struct cmd_ctx *c, long long deadline, const char *timeout_reply)
+{
+	block_client(c, NULL, 0, deadline);
+	c->cl->block->timeout_reply = timeout_reply;
+}
+
 long long block_timeouts(struct shard *s)
 {
 	long long next = -1;
@@ -339,7 +346,9 @@ long long block_timeouts(struct shard *s)
 		if (t->deadline <= s->now_ms) {
 			if (claim(t, BLK_TIMEDOUT)) {
 				static const char null2[] = "*-1\r\n", null3[] = "_\r\n";
-				if (t->resp >= 3)
+				if (t->timeout_reply)
+					finish_local(t, t->timeout_reply, strlen(t->timeout_reply), 0);
+				else if (t->resp >= 3)
 					finish_local(t, null3, 3, 0);
 				else
 					finish_local(t, null2, 5, 0);
@@ -359,7 +368,7 @@ int block_unblock(struct client *cl, int with_error)
 	if (!t || !claim(t, BLK_CANCELLED))
 		return 0;
 	const char *msg = with_error ? "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n"
-				     : (t->resp >= 3 ? "_\r\n" : "*-1\r\n");
+			: t->timeout_reply ? t->timeout_reply : (t->resp >= 3 ? "_\r\n" : "*-1\r\n");
 	finish(t, msg, strlen(msg), 0);
 	return 1;
 }

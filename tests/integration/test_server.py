@@ -4,6 +4,7 @@ import os
 import re
 import signal
 import socket
+import threading
 import time
 
 import pytest
@@ -611,6 +612,30 @@ def test_debug_digest(call):
     # same value, same digest, whatever the key name
     call("SET", "c", "1")
     assert call("DEBUG", "DIGEST-VALUE", "c") == [vals[0]]
+
+
+def test_role_wait_and_cluster_commands_standalone(call, r, shared_server):
+    # a master without replicas
+    assert call("ROLE") == [b"master", 0, []]
+    assert call("WAIT", "0", "0") == 0
+    t0 = time.time()
+    assert call("WAIT", "1", "100") == 0            # nobody acknowledges: the timeout
+    assert time.time() - t0 >= 0.09
+    assert call.err("WAIT", "x", "0") == "ERR value is not an integer or out of range"
+    assert call.err("WAIT", "1", "-1") == "ERR timeout is negative"
+    # WAIT 1 0 blocks for ever: CLIENT UNBLOCK ends it with 0
+    other = shared_server.client()
+    cid = other.client_id()
+    out = []
+    t = threading.Thread(target=lambda: out.append(other.execute_command("WAIT", "1", "0")))
+    t.start()
+    deadline = time.time() + 5
+    while r.execute_command("CLIENT", "UNBLOCK", cid) != 1 and time.time() < deadline:
+        time.sleep(0.02)
+    t.join(5)
+    assert out == [0]
+    for cmd in ("READONLY", "READWRITE", "ASKING"):
+        assert call.err(cmd) == "ERR This instance has cluster support disabled"
 
 
 @pytest.mark.needs_types

@@ -59,3 +59,27 @@ def test_pfmerge_sparse_promotes_past_limit(call):
         assert call("PFCOUNT", "d") == call("PFCOUNT", "a", "b")
     finally:
         call("CONFIG", "SET", "hll-sparse-max-bytes", old)
+
+
+def test_pfdebug(call):
+    call("PFADD", "h", "a", "b", *[str(i) for i in range(50)])
+    assert call("PFDEBUG", "ENCODING", "h") == b"sparse"
+    dec = call("PFDEBUG", "DECODE", "h").decode()
+    assert dec.startswith(("z:", "Z:", "v:")) and not dec.endswith(" ")
+    before = call("GET", "h")
+    regs = call("PFDEBUG", "GETREG", "h")        # leaves it dense
+    assert len(regs) == 16384 and sum(1 for r in regs if r) > 40
+    assert call("PFDEBUG", "ENCODING", "h") == b"dense"
+    assert call("GET", "h") != before and call("PFCOUNT", "h") == 52
+    assert call("PFDEBUG", "TODENSE", "h") == 0
+    assert call.err("PFDEBUG", "DECODE", "h") == "ERR HLL encoding is not sparse"
+    call("PFADD", "h2", "x")
+    assert call("PFDEBUG", "TODENSE", "h2") == 1
+    assert call.err("PFDEBUG", "FOO", "h") == "ERR Unknown PFDEBUG subcommand 'FOO'"
+    assert call.err("PFDEBUG", "FOO", "nokey") == "ERR The specified key does not exist"
+    call("SET", "s", "x")
+    assert call.err("PFDEBUG", "ENCODING", "s") == "WRONGTYPE Key is not a valid HyperLogLog string value."
+
+
+def test_pfselftest(call):
+    assert call("PFSELFTEST") == b"OK"

@@ -241,6 +241,25 @@ static void test_hll_merge_keeps_sparse(void **state)
 	pfree(tight);
 }
 
+static void test_hll_sparse_text_and_selftest(void **state)
+{
+	(void)state;
+	size_t len, n;
+	unsigned char *h = hll_create(&len);
+	char *t = hll_sparse_text(h, len, &n);
+	assert_string_equal(t, "Z:16384");     /* an empty HLL: one run of zeros */
+	assert_int_equal(n, 7);
+	pfree(t);
+	hll_add(&h, &len, (const unsigned char *)"a", 1, 3000);
+	t = hll_sparse_text(h, len, &n);
+	assert_non_null(strstr(t, "v:"));
+	assert_true(n > 0 && t[n - 1] != ' ');
+	pfree(t);
+	pfree(h);
+	char err[128];
+	assert_int_equal(hll_selftest(err, sizeof(err)), 0);
+}
+
 static void test_hll_validate_rejects_corruption(void **state)
 {
 	(void)state;
@@ -298,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_hll_sparse_promotion_and_equivalence),
 		cmocka_unit_test(test_hll_merge),
 		cmocka_unit_test(test_hll_merge_keeps_sparse),
+		cmocka_unit_test(test_hll_sparse_text_and_selftest),
 		cmocka_unit_test(test_hll_validate_rejects_corruption),
 	};
 	return cmocka_run_group_tests_name("ds_hll", tests, NULL, NULL);

@@ -66,6 +66,13 @@ int hll_store_registers(unsigned char **hll, size_t *len, const uint8_t *regs, i
 /* Convert sparse to dense in place (no-op when dense). 0 or HLL_ERR_INVALID. */
 int hll_sparse_to_dense(unsigned char **hll, size_t *len);
 
+/* PFDEBUG DECODE: the sparse opcodes as text ("Z:12711 v:2,1 z:3 ..."); a
+ * pmalloc'ed NUL-terminated string, its length in *outlen. */
+char *hll_sparse_text(const unsigned char *hll, size_t len, size_t *outlen);
+/* PFSELFTEST: register access, sparse/dense agreement, error bounds. 0, or -1
+ * with Redis's "TESTFAILED ..." text in err. */
+int hll_selftest(char *err, size_t errlen);
+
 /* Dense register access (for tests and PFDEBUG). */
 unsigned hll_dense_get(const unsigned char *hll, long index);
 
