@@ -14,7 +14,6 @@ CMD_NOTES = {
     'client|caching': 'not yet: client-side caching',
     'client|getredir': 'partial: always -1 (tracking is off)',
     'client|trackinginfo': 'partial: reports tracking off',
-    'command|getkeysandflags': 'not yet: no per-key access flags in the command table (unknown-subcommand error)',
     'command|docs': 'partial: summary/arguments are not filled (shape only)',
     'debug': 'partial: RELOAD/LOADAOF/RESTART not yet (no persistence)',
     'info': 'partial: replication/persistence fields are static until those features land',

@@ -98,6 +98,27 @@ const struct cmd_def *cmd_lookup_sub(const struct cmd_def *parent, const char *s
 /* Key argv indexes of a command (honours first/last/step or getkeys). */
 int cmd_keys(const struct cmd_def *d, int argc, const struct resp_arg *argv, int *keys, int max);
 
+/* Redis 7.0's key specifications of a command (src/cmd/keyspecs.def). */
+struct keyspec {
+	const char *cmd, *notes;
+	const char *flags;              /* space-separated, Redis's order */
+	const char *bs_type;            /* "index", "keyword", "unknown" */
+	int bs_a;                       /* index, or the keyword's startfrom */
+	const char *keyword;
+	const char *fk_type;            /* "range", "keynum", "unknown" */
+	int a, b, c;                    /* range: lastkey keystep limit; keynum: keynumidx firstkey keystep */
+};
+/* The specs of d (n in *n; NULL when Redis 7.0 has none for it). */
+const struct keyspec *cmd_keyspecs(const struct cmd_def *d, int *n);
+/* d's command tips, space-separated, or NULL. */
+const char *cmd_tips(const struct cmd_def *d);
+/* Key positions and their flags (bit i = the i-th name keyspec_flag_names
+ * lists) as Redis's COMMAND GETKEYSANDFLAGS finds them; at most max. */
+int cmd_keys_with_flags(const struct cmd_def *d, int argc, const struct resp_arg *argv, int *pos,
+			unsigned *flags, int max);
+unsigned keyspec_flag_bits(const char *words);
+int keyspec_flag_names(unsigned bits, const char **out);
+
 /* Per-shard command stats array (cmd_count entries). */
 struct cmd_stat *cmd_stats(int shard);
 

@@ -79,12 +79,104 @@ static void reply_words(struct rbuf *o, const char *words, const char *prefix)
 	}
 }
 
+static void reply_tips(struct rbuf *o, const char *t)
+{
+	int n = 0;
+	for (const char *p = t; p && *p;) {
+		while (*p == ' ')
+			p++;
+		if (*p)
+			n++;
+		p += strcspn(p, " ");
+	}
+	reply_array(o, n);
+	for (const char *p = t; p && *p;) {
+		while (*p == ' ')
+			p++;
+		size_t l = strcspn(p, " ");
+		if (l)
+			reply_bulk(o, p, l);
+		p += l;
+	}
+}
+
+static void reply_key_flags(struct rbuf *o, unsigned bits)
+{
+	const char *names[16];
+	int n = keyspec_flag_names(bits, names);
+	reply_set(o, n);
+	for (int i = 0; i < n; i++)
+		reply_simple(o, names[i]);
+}
+
+/* One key spec as Redis's COMMAND INFO shows it. */
+static void reply_keyspec(struct rbuf *o, const struct keyspec *k)
+{
+	reply_map(o, k->notes ? 4 : 3);
+	if (k->notes) {
+		reply_bulk_str(o, "notes");
+		reply_bulk_str(o, k->notes);
+	}
+	reply_bulk_str(o, "flags");
+	reply_key_flags(o, keyspec_flag_bits(k->flags));
+	reply_bulk_str(o, "begin_search");
+	reply_map(o, 2);
+	reply_bulk_str(o, "type");
+	reply_bulk_str(o, k->bs_type);
+	reply_bulk_str(o, "spec");
+	if (!strcmp(k->bs_type, "index")) {
+		reply_map(o, 1);
+		reply_bulk_str(o, "index");
+		reply_int(o, k->bs_a);
+	} else if (!strcmp(k->bs_type, "keyword")) {
+		reply_map(o, 2);
+		reply_bulk_str(o, "keyword");
+		reply_bulk_str(o, k->keyword);
+		reply_bulk_str(o, "startfrom");
+		reply_int(o, k->bs_a);
+	} else {
+		reply_map(o, 0);
+	}
+	reply_bulk_str(o, "find_keys");
+	reply_map(o, 2);
+	reply_bulk_str(o, "type");
+	reply_bulk_str(o, k->fk_type);
+	reply_bulk_str(o, "spec");
+	static const char *const range[] = {"lastkey", "keystep", "limit"};
+	static const char *const keynum[] = {"keynumidx", "firstkey", "keystep"};
+	const char *const *names = !strcmp(k->fk_type, "range") ? range
+		: !strcmp(k->fk_type, "keynum") ? keynum : NULL;
+	if (!names) {
+		reply_map(o, 0);
+		return;
+	}
+	int v[3] = {k->a, k->b, k->c};
+	reply_map(o, 3);
+	for (int i = 0; i < 3; i++) {
+		reply_bulk_str(o, names[i]);
+		reply_int(o, v[i]);
+	}
+}
+
 static void reply_command_info(struct rbuf *o, const struct cmd_def *d);
+static void reply_subcommands(struct rbuf *o, const struct cmd_def *d);
 static void reply_command_info(struct rbuf *o, const struct cmd_def *d)
 {
 	reply_array(o, 10);
 	reply_bulk_str(o, d->name);
 	reply_int(o, d->arity);
+	if (cmd_is_container(d)) {
+		/* Redis declares no flags on a container, only on its subcommands */
+		reply_set(o, 0);
+		reply_int(o, 0);
+		reply_int(o, 0);
+		reply_int(o, 0);
+		reply_words(o, "slow", "@");
+		reply_array(o, 0);
+		reply_array(o, 0);
+		reply_subcommands(o, d);
+		return;
+	}
 	int nf = 0;
 	for (size_t i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
 		if (d->flags & flag_names[i].flag)
@@ -97,52 +189,40 @@ static void reply_command_info(struct rbuf *o, const struct cmd_def *d)
 	reply_int(o, d->last);
 	reply_int(o, d->step);
 	reply_words(o, d->acl, "@");
-	reply_array(o, 0);  /* tips */
-	/* key specs: one range spec when the command has keys */
-	if (d->first > 0) {
+	reply_tips(o, cmd_tips(d));
+	int nks;
+	const struct keyspec *ks = cmd_keyspecs(d, &nks);
+	if (ks) {
+		reply_array(o, nks);
+		for (int i = 0; i < nks; i++)
+			reply_keyspec(o, &ks[i]);
+	} else if (d->first > 0) {
+		/* a command Redis 7.0 lacks: one range spec from the table */
+		struct keyspec g = {d->name, NULL, "", "index", d->first, NULL, "range",
+				    d->last < 0 ? d->last : d->last - d->first, d->step, 0};
 		reply_array(o, 1);
-		reply_map(o, 3);
-		reply_bulk_str(o, "flags");
-		reply_set(o, 0);
-		reply_bulk_str(o, "begin_search");
-		reply_map(o, 2);
-		reply_bulk_str(o, "type");
-		reply_bulk_str(o, "index");
-		reply_bulk_str(o, "spec");
-		reply_map(o, 1);
-		reply_bulk_str(o, "index");
-		reply_int(o, d->first);
-		reply_bulk_str(o, "find_keys");
-		reply_map(o, 2);
-		reply_bulk_str(o, "type");
-		reply_bulk_str(o, "range");
-		reply_bulk_str(o, "spec");
-		reply_map(o, 3);
-		reply_bulk_str(o, "lastkey");
-		reply_int(o, d->last < 0 ? d->last : d->last - d->first);
-		reply_bulk_str(o, "keystep");
-		reply_int(o, d->step);
-		reply_bulk_str(o, "limit");
-		reply_int(o, 0);
+		reply_keyspec(o, &g);
 	} else {
 		reply_array(o, 0);
 	}
-	/* subcommands: every "name|sub" entry, in table order */
-	if (cmd_is_container(d)) {
-		size_t pos = reply_defer(o);
-		long n = 0;
-		size_t pl = strlen(d->name);
-		for (int i = 0; i < cmd_count; i++) {
-			const struct cmd_def *s = &cmd_table[i];
-			if (!strncmp(s->name, d->name, pl) && s->name[pl] == '|') {
-				reply_command_info(o, s);
-				n++;
-			}
+	reply_array(o, 0);      /* not a container: no subcommands */
+}
+
+/* Every "name|sub" entry of container d, in table order (Redis lists them in
+ * its dict's order, which changes from one process to the next). */
+static void reply_subcommands(struct rbuf *o, const struct cmd_def *d)
+{
+	size_t pos = reply_defer(o);
+	long n = 0;
+	size_t pl = strlen(d->name);
+	for (int i = 0; i < cmd_count; i++) {
+		const struct cmd_def *s = &cmd_table[i];
+		if (!strncmp(s->name, d->name, pl) && s->name[pl] == '|') {
+			reply_command_info(o, s);
+			n++;
 		}
-		reply_set_deferred(o, pos, '*', n);
-	} else {
-		reply_array(o, 0);
 	}
+	reply_set_deferred(o, pos, '*', n);
 }
 
 static int top_level_count(void)
@@ -279,6 +359,41 @@ void cmd_command(struct cmd_ctx *c)
 		reply_set_deferred(o, pos, '*', n);
 		return;
 	}
+	if (ARGIS(c, 1, "getkeysandflags") && c->argc >= 3) {
+		const struct cmd_def *d = cmd_lookup(c->argv[2].ptr, c->argv[2].len);
+		int argc = c->argc - 2;
+		if (d && cmd_is_container(d) && argc >= 2)
+			d = cmd_lookup_sub(d, c->argv[3].ptr, c->argv[3].len);
+		if (!d) {
+			reply_error(o, "ERR Invalid command specified");
+			return;
+		}
+		int nks;
+		if (!cmd_keyspecs(d, &nks) && d->first <= 0 && !d->getkeys) {
+			reply_error(o, "ERR The command has no key arguments");
+			return;
+		}
+		if ((d->arity > 0 && argc != d->arity) || argc < -d->arity) {
+			reply_error(o, "ERR Invalid number of arguments specified for command");
+			return;
+		}
+		int *pos = pmalloc((size_t)argc * sizeof(int));
+		unsigned *fl = pmalloc((size_t)argc * sizeof(unsigned));
+		int nk = cmd_keys_with_flags(d, argc, c->argv + 2, pos, fl, argc);
+		if (nk <= 0) {
+			reply_error(o, "ERR Invalid arguments specified for command");
+		} else {
+			reply_array(o, nk);
+			for (int i = 0; i < nk; i++) {
+				reply_array(o, 2);
+				reply_bulk(o, c->argv[2 + pos[i]].ptr, c->argv[2 + pos[i]].len);
+				reply_key_flags(o, fl[i]);
+			}
+		}
+		pfree(pos);
+		pfree(fl);
+		return;
+	}
 	if (ARGIS(c, 1, "getkeys") && c->argc >= 3) {
 		const struct cmd_def *d = cmd_lookup(c->argv[2].ptr, c->argv[2].len);
 		int argc = c->argc - 2;
@@ -314,6 +429,8 @@ void cmd_command(struct cmd_ctx *c)
 			"    If no command names are given, documentation details for all",
 			"    commands are returned.",
 			"GETKEYS <full-command>", "    Return the keys from a full Redis command.",
+			"GETKEYSANDFLAGS <full-command>",
+			"    Return the keys and the access flags from a full Redis command.",
 		};
 		subcmd_help(c, "COMMAND", lines, (int)(sizeof(lines) / sizeof(lines[0])));
 		return;

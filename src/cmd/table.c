@@ -50,6 +50,8 @@ const struct cmd_def cmd_table[] = {
 };
 const int cmd_count = sizeof(cmd_table) / sizeof(cmd_table[0]);
 
+void keyspecs_setup(void);
+
 /* Open-addressing index over lowercase names; 4x the table size. */
 #define INDEX_SIZE 2048
 static short name_index[INDEX_SIZE];
@@ -84,6 +86,7 @@ void cmd_setup(void)
 	}
 	if (!stats)
 		stats = pcalloc((size_t)(nshards ? nshards : 1) * (size_t)cmd_count, sizeof(*stats));
+	keyspecs_setup();
 }
 
 struct cmd_stat *cmd_stats(int shard)
