@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -120,6 +121,8 @@ static int open_listeners(void)
 int main(int argc, char **argv)
 {
 	alloc_setup();
+	/* As Redis: SORT ... ALPHA collates with the environment's LC_COLLATE. */
+	setlocale(LC_COLLATE, "");
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--version")) {
 			version();

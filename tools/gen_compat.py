@@ -17,8 +17,6 @@ CMD_NOTES = {
     'command|docs': 'partial: summary/arguments are not filled (shape only)',
     'debug': 'partial: RELOAD/LOADAOF/RESTART not yet (no persistence)',
     'info': 'partial: replication/persistence fields are static until those features land',
-    'sort': 'partial: ALPHA compares bytes (Redis: strcoll of the start-up locale); a listpack zset keeps its encoding',
-    'sort_ro': 'partial: as SORT',
     'function|load': 'not yet: scripting (replies an error)',
     'function|delete': 'not yet: scripting',
     'function|restore': 'not yet: scripting',

@@ -45,6 +45,8 @@ unsigned long tzset_size(const struct kv *kv);
  * score and the walk goes downwards. start past the end calls nothing. */
 void tzset_range(const struct kv *kv, unsigned long start, unsigned long count, int rev,
 		 void (*fn)(void *ud, const char *s, size_t len), void *ud);
+/* Convert a listpack sorted set to the skiplist encoding (SORT does). */
+void tzset_to_skiplist(struct kv *kv);
 /* Score of member s[0..len): 1 and *score, or 0 when absent. */
 int tzset_score(const struct kv *kv, const char *s, size_t len, double *score);
 /* Call fn(ud, member, len, score) for the members with min <= score < max, in

@@ -222,17 +222,18 @@ struct sort_vec {
 
 static size_t arena_put(struct sort_vec *sv, const char *s, size_t len)
 {
-	if (sv->used + len > sv->size) {
+	if (sv->used + len + 1 > sv->size) {
 		size_t sz = sv->size ? sv->size : 256;
-		while (sz < sv->used + len)
+		while (sz < sv->used + len + 1)
 			sz *= 2;
 		sv->arena = prealloc(sv->arena, sz);
 		sv->size = sz;
 	}
 	if (len)
 		memcpy(sv->arena + sv->used, s, len);
-	sv->used += len;
-	return sv->used - len;
+	sv->arena[sv->used + len] = 0;  /* a C string too, for strcoll */
+	sv->used += len + 1;
+	return sv->used - len - 1;
 }
 
 static void vec_push(void *ud, const char *s, size_t len)
@@ -287,6 +288,7 @@ static int parse_score(const char *s, size_t len, double *d)
 struct sort_cmp {
 	const struct sort_vec *sv;
 	int alpha, bypattern, desc;
+	int coll;               /* ALPHA without STORE: strcoll, as Redis */
 };
 
 static int bytes_cmp(const char *a, size_t al, const char *b, size_t bl)
@@ -309,8 +311,12 @@ static int item_cmp(const struct sort_cmp *k, const struct sort_item *a, const s
 	} else if (k->bypattern) {
 		if (!a->has_w || !b->has_w)
 			r = a->has_w == b->has_w ? 0 : a->has_w ? 1 : -1;
+		else if (k->coll)
+			r = strcoll(sv->arena + a->woff, sv->arena + b->woff);
 		else
 			r = bytes_cmp(sv->arena + a->woff, a->wlen, sv->arena + b->woff, b->wlen);
+	} else if (k->coll) {
+		r = strcoll(item_str(sv, a), item_str(sv, b));
 	} else {
 		r = bytes_cmp(item_str(sv, a), a->len, item_str(sv, b), b->len);
 	}
@@ -466,6 +472,8 @@ static void sort_generic(struct cmd_ctx *c, int readonly)
 		reply_error(c->out, ERR_WRONGTYPE);
 		goto out;
 	}
+	if (kv && type == OBJ_ZSET)
+		tzset_to_skiplist(kv);  /* Redis converts the sorted set for SORT, even SORT_RO */
 	if (o.dontsort && type == OBJ_SET && o.store) {
 		/* the stored list must not depend on hash-table order */
 		o.dontsort = 0;
@@ -511,7 +519,7 @@ static void sort_generic(struct cmd_ctx *c, int readonly)
 			reply_error(c->out, "ERR One or more scores can't be converted into double");
 			goto out;
 		}
-		struct sort_cmp k = {&sv, o.alpha, o.by != 0, o.desc};
+		struct sort_cmp k = {&sv, o.alpha, o.by != 0, o.desc, o.alpha && !o.store};
 		sort_items(&k, sv.v, sv.n);
 	}
 

@@ -2034,3 +2034,13 @@ void tzset_foreach(const struct kv *kv, void (*fn)(void *ud, const char *s, size
 		fn(ud, s, l, sc);
 	}
 }
+
+void tzset_to_skiplist(struct kv *kv)
+{
+	struct zval z;
+	zv_load(kv, &z);
+	if (z.enc != ENC_LISTPACK)
+		return;
+	zv_to_skiplist(&z);
+	zv_save(kv, &z);
+}

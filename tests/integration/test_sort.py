@@ -292,3 +292,22 @@ def test_store_to_other_keys_in_multi(r):
     p.sort("a", by="w_*", get="#")
     assert p.execute() == [3, 3, 3, 3, ["1", "2", "3"]]
     assert [r.lrange(k, 0, -1) for k in ("x1", "x2", "x3", "x4")] == [["1", "2", "3"]] * 4
+
+
+def test_alpha_collates_c_strings_but_store_compares_bytes(call):
+    # Redis: ALPHA without STORE uses strcoll (a NUL ends the string: these
+    # three tie and keep their order); with STORE it compares the bytes.
+    call("RPUSH", "nul", b"a\x00z", b"a\x00b", b"a")
+    assert call("SORT", "nul", "ALPHA") == [b"a\x00z", b"a\x00b", b"a"]
+    assert call("SORT", "nul", "ALPHA", "STORE", "nuldst") == 3
+    assert call("LRANGE", "nuldst", "0", "-1") == [b"a", b"a\x00b", b"a\x00z"]
+
+
+def test_sort_converts_a_listpack_zset_like_redis(call):
+    call("ZADD", "zs", "1", "a", "2", "b")
+    assert call("OBJECT", "ENCODING", "zs") == b"listpack"
+    assert call("SORT", "zs", "ALPHA") == [b"a", b"b"]
+    assert call("OBJECT", "ENCODING", "zs") == b"skiplist"
+    call("ZADD", "zs2", "1", "a")
+    call("SORT_RO", "zs2", "BY", "nosort")
+    assert call("OBJECT", "ENCODING", "zs2") == b"skiplist"
