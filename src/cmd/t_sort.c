@@ -25,10 +25,13 @@
  *        or, with ALPHA and BY, the weight key's bytes (missing sorts first);
  *     3. stable merge sort (ties: element bytes for numeric sorts; ALPHA BY
  *        ties keep load order, as glibc's qsort gives Redis), then DESC flips
- *        the comparison;
+ *        the comparison; ALPHA compares with strcoll (C strings, the
+ *        environment's LC_COLLATE, set at start-up as Redis does) unless
+ *        STORE is given, which compares bytes;
  *     4. reply / STORE the LIMIT window, resolving GET patterns per element.
  *   A set sorted with "BY nosort" and STORE is sorted ALPHA instead, so the
- *   stored list does not depend on hash order (Redis does the same).
+ *   stored list does not depend on hash order (Redis does the same). A
+ *   listpack sorted set is converted to a skiplist first (Redis does too).
  *   Everything read from the keyspace is copied (arena) or written out at once,
  *   so STORE may overwrite the source or a GET key safely.
  *
