@@ -488,7 +488,7 @@ static void georadius_generic(struct cmd_ctx *c, int src, int flags)
 		goto out;
 	}
 	size_t keep = count == 0 || f.n < (size_t)count ? f.n : (size_t)count;
-	if (sort != SORT_NONE)
+	if (sort != SORT_NONE && f.n > 1)
 		qsort(f.v, f.n, sizeof(*f.v), sort == SORT_ASC ? by_dist_asc : by_dist_desc);
 	if (!store) {
 		int opts = withdist + withhash + withcoord;

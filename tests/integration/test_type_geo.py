@@ -161,6 +161,8 @@ def test_store_and_storedist_across_slots(call):
         "ERR GEOSEARCHSTORE is not compatible with WITHDIST, WITHHASH and WITHCOORD options"
     # nothing found, or no source: the destination is deleted
     assert call("GEOSEARCHSTORE", dst, src, "FROMLONLAT", "0", "0", "BYRADIUS", "1", "km") == 0
+    assert call("GEOSEARCHSTORE", dst, src, "FROMLONLAT", "0", "0", "BYRADIUS", "1", "km", "ASC",
+                "COUNT", "3") == 0
     assert call("EXISTS", dst) == 0
     call("SET", dst, "x")
     assert call("GEOSEARCHSTORE", dst, "nokey", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "km") == 0
