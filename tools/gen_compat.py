@@ -35,7 +35,6 @@ CMD_NOTES = {
     'script|debug': 'not yet: scripting',
     'latency|doctor': 'partial: shorter text',
     'latency|graph': 'partial: simplified',
-    'latency|histogram': 'partial: call counts, empty histograms',
     'shutdown': 'partial: SAVE/NOSAVE make no difference until RDB lands',
     'lastsave': 'partial: start-up time until RDB lands',
     'role': 'partial: always a master with no replicas (replication not yet)',

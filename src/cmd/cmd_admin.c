@@ -23,6 +23,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 /* ---- subcommand helpers (shared with cmd_client/config/debug.c) ---------- */
@@ -305,27 +306,65 @@ static void latency_graph(struct cmd_ctx *c, const struct lat_event *e)
 	reply_verbatim(c->out, buf, n, "txt");
 }
 
+/* One command's CDF: total calls and (bucket label in us, cumulative calls)
+ * for every bucket where the count grows, as Redis prints its hdr_histogram
+ * (label = the bucket's highest equivalent value in ns / 1000). */
+static void reply_cdf(struct cmd_ctx *c, int cmd, uint64_t calls)
+{
+	uint64_t cnt[CMD_HIST_BUCKETS] = {0};
+	for (int s = 0; s < nshards; s++)
+		for (int k = 0; k < CMD_HIST_BUCKETS; k++)
+			cnt[k] += __atomic_load_n(&cmd_stats(s)[cmd].hist[k], __ATOMIC_RELAXED);
+	reply_map(c->out, 2);
+	reply_bulk_str(c->out, "calls");
+	reply_int(c->out, (long long)calls);
+	reply_bulk_str(c->out, "histogram_usec");
+	size_t pos = reply_defer(c->out);
+	uint64_t cum = 0, total = 0;
+	int n = 0;
+	for (int k = 0; k < CMD_HIST_BUCKETS; k++)
+		total += cnt[k];
+	for (int k = 0; k < CMD_HIST_BUCKETS && cum < total; k++) {
+		if (!cnt[k])
+			continue;
+		cum += cnt[k];
+		reply_int(c->out, (long long)(((1032ULL << k) - 1) / 1000));
+		reply_int(c->out, (long long)cum);
+		n++;
+	}
+	reply_set_deferred(c->out, pos, '%', n);
+}
+
+static uint64_t cmd_calls(int i)
+{
+	uint64_t calls = 0;
+	for (int s = 0; s < nshards; s++)
+		calls += __atomic_load_n(&cmd_stats(s)[i].calls, __ATOMIC_RELAXED);
+	return calls;
+}
+
+/* Commands (and subcommands) with calls: all of them, or those named (a
+ * container name brings its subcommands), as Redis. */
 static void latency_histogram(struct cmd_ctx *c)
 {
-	/* petrel keeps no per-command latency histograms yet: report calls
-	 * with empty histograms for the commands asked (or all with calls). */
 	int n = 0;
 	size_t pos = reply_defer(c->out);
 	for (int i = 0; i < cmd_count; i++) {
-		uint64_t calls = 0;
-		for (int s = 0; s < nshards; s++)
-			calls += __atomic_load_n(&cmd_stats(s)[i].calls, __ATOMIC_RELAXED);
-		int want = c->argc == 2 ? calls > 0 : 0;
-		for (int a = 2; a < c->argc && !want; a++)
-			want = arg_is(&c->argv[a], cmd_table[i].name);
+		uint64_t calls = cmd_calls(i);
+		if (!calls)
+			continue;
+		const char *name = cmd_table[i].name;
+		const char *bar = strchr(name, '|');
+		int want = c->argc == 2;
+		for (int a = 2; a < c->argc && !want; a++) {
+			want = arg_is(&c->argv[a], name);
+			if (!want && bar && c->argv[a].len == (size_t)(bar - name))
+				want = !strncasecmp(c->argv[a].ptr, name, c->argv[a].len);
+		}
 		if (!want)
 			continue;
-		reply_bulk_str(c->out, cmd_table[i].name);
-		reply_map(c->out, 2);
-		reply_bulk_str(c->out, "calls");
-		reply_int(c->out, (long long)calls);
-		reply_bulk_str(c->out, "histogram_usec");
-		reply_map(c->out, 0);
+		reply_bulk_str(c->out, name);
+		reply_cdf(c, i, calls);
 		n++;
 	}
 	reply_set_deferred(c->out, pos, '%', n);

@@ -71,6 +71,11 @@ void exec_run(struct cmd_ctx *c)
 	struct cmd_stat *st = &cmd_stats(c->sh->id)[cmd_index(c->def)];
 	st->calls++;
 	st->usec += (uint64_t)dur;
+	uint64_t ns = dur > 0 ? (uint64_t)dur * 1000 : 1;
+	int k = 0;
+	while (k < CMD_HIST_BUCKETS - 1 && ns >= (1032ULL << k))
+		k++;
+	st->hist[k]++;
 	if (c->out->errors != errs)
 		st->failed++;
 	c->sh->stats.commands++;

@@ -906,3 +906,28 @@ def test_maxmemory_allkeys_lru_evicts(server_factory):
     assert r.info("stats")["evicted_keys"] > 0
     assert r.info("memory")["used_memory"] <= used + 6 * 1024 * 1024
     assert r.get("ev:19999") == val  # the newest survives
+
+
+def test_latency_histogram(call):
+    call("CONFIG", "RESETSTAT")
+    for i in range(50):
+        call("SET", "lh%d" % i, "v")
+    call("CONFIG", "GET", "maxmemory")
+    labels = {(1032 * 2 ** k - 1) // 1000 for k in range(32)}   # 1, 2, 4, 8, 16, 33, 66, ...
+
+    def as_dict(flat):
+        return dict(zip(flat[::2], flat[1::2]))
+    rep = as_dict(call("LATENCY", "HISTOGRAM", "set", "config", "nosuch", "lpush"))
+    # only commands with calls (RESETSTAT counts itself after the reset)
+    assert set(rep) == {b"set", b"config|get", b"config|resetstat"}
+    s = as_dict(rep[b"set"])
+    assert s[b"calls"] == 50
+    h = s[b"histogram_usec"]
+    bounds, cum = h[::2], h[1::2]
+    assert set(bounds) <= labels and bounds == sorted(bounds)
+    assert cum == sorted(cum) and cum[-1] == 50
+    assert as_dict(rep[b"config|get"])[b"calls"] == 1
+    everything = as_dict(call("LATENCY", "HISTOGRAM"))
+    assert b"set" in everything and b"latency|histogram" in everything
+    call("CONFIG", "RESETSTAT")
+    assert b"set" not in as_dict(call("LATENCY", "HISTOGRAM"))
