@@ -268,6 +268,59 @@ static void reply_command_doc(struct rbuf *o, const struct cmd_def *d)
 	reply_array(o, 0);
 }
 
+/* Redis's scripting commands may name no key at all. */
+static int no_mandatory_keys(const struct cmd_def *d)
+{
+	static const char *const names[] = {"eval", "eval_ro", "evalsha", "evalsha_ro", "fcall", "fcall_ro"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(d->name, names[i]))
+			return 1;
+	return 0;
+}
+
+/* COMMAND GETKEYS / GETKEYSANDFLAGS <full command>: the keys (and their
+ * flags) as Redis's key specs and getkeys rules find them, with its errors. */
+static void getkeys_reply(struct cmd_ctx *c, int with_flags)
+{
+	struct rbuf *o = c->out;
+	const struct cmd_def *d = cmd_lookup(c->argv[2].ptr, c->argv[2].len);
+	int argc = c->argc - 2;
+	if (d && cmd_is_container(d) && argc >= 2)
+		d = cmd_lookup_sub(d, c->argv[3].ptr, c->argv[3].len);
+	if (!d) {
+		reply_error(o, "ERR Invalid command specified");
+		return;
+	}
+	int nks;
+	if (!cmd_keyspecs(d, &nks) && d->first <= 0 && !d->getkeys) {
+		reply_error(o, "ERR The command has no key arguments");
+		return;
+	}
+	if ((d->arity > 0 && argc != d->arity) || argc < -d->arity) {
+		reply_error(o, "ERR Invalid number of arguments specified for command");
+		return;
+	}
+	int *pos = pmalloc((size_t)argc * sizeof(int));
+	unsigned *fl = pmalloc((size_t)argc * sizeof(unsigned));
+	int nk = cmd_keys_with_flags(d, argc, c->argv + 2, pos, fl, argc);
+	if (nk <= 0 && no_mandatory_keys(d)) {
+		reply_array(o, 0);
+	} else if (nk <= 0) {
+		reply_error(o, "ERR Invalid arguments specified for command");
+	} else {
+		reply_array(o, nk);
+		for (int i = 0; i < nk; i++) {
+			if (with_flags)
+				reply_array(o, 2);
+			reply_bulk(o, c->argv[2 + pos[i]].ptr, c->argv[2 + pos[i]].len);
+			if (with_flags)
+				reply_key_flags(o, fl[i]);
+		}
+	}
+	pfree(pos);
+	pfree(fl);
+}
+
 void cmd_command(struct cmd_ctx *c)
 {
 	struct rbuf *o = c->out;
@@ -359,62 +412,8 @@ void cmd_command(struct cmd_ctx *c)
 		reply_set_deferred(o, pos, '*', n);
 		return;
 	}
-	if (ARGIS(c, 1, "getkeysandflags") && c->argc >= 3) {
-		const struct cmd_def *d = cmd_lookup(c->argv[2].ptr, c->argv[2].len);
-		int argc = c->argc - 2;
-		if (d && cmd_is_container(d) && argc >= 2)
-			d = cmd_lookup_sub(d, c->argv[3].ptr, c->argv[3].len);
-		if (!d) {
-			reply_error(o, "ERR Invalid command specified");
-			return;
-		}
-		int nks;
-		if (!cmd_keyspecs(d, &nks) && d->first <= 0 && !d->getkeys) {
-			reply_error(o, "ERR The command has no key arguments");
-			return;
-		}
-		if ((d->arity > 0 && argc != d->arity) || argc < -d->arity) {
-			reply_error(o, "ERR Invalid number of arguments specified for command");
-			return;
-		}
-		int *pos = pmalloc((size_t)argc * sizeof(int));
-		unsigned *fl = pmalloc((size_t)argc * sizeof(unsigned));
-		int nk = cmd_keys_with_flags(d, argc, c->argv + 2, pos, fl, argc);
-		if (nk <= 0) {
-			reply_error(o, "ERR Invalid arguments specified for command");
-		} else {
-			reply_array(o, nk);
-			for (int i = 0; i < nk; i++) {
-				reply_array(o, 2);
-				reply_bulk(o, c->argv[2 + pos[i]].ptr, c->argv[2 + pos[i]].len);
-				reply_key_flags(o, fl[i]);
-			}
-		}
-		pfree(pos);
-		pfree(fl);
-		return;
-	}
-	if (ARGIS(c, 1, "getkeys") && c->argc >= 3) {
-		const struct cmd_def *d = cmd_lookup(c->argv[2].ptr, c->argv[2].len);
-		int argc = c->argc - 2;
-		if (!d) {
-			reply_error(o, "ERR Invalid command specified");
-			return;
-		}
-		if ((d->arity > 0 && argc != d->arity) || argc < -d->arity) {
-			reply_error(o, "ERR Invalid number of arguments specified for command");
-			return;
-		}
-		int *keys = pmalloc((size_t)argc * sizeof(int));
-		int nk = cmd_keys(d, argc, c->argv + 2, keys, argc);
-		if (nk == 0) {
-			reply_error(o, "ERR The command has no key arguments");
-		} else {
-			reply_array(o, nk);
-			for (int i = 0; i < nk; i++)
-				reply_bulk(o, c->argv[2 + keys[i]].ptr, c->argv[2 + keys[i]].len);
-		}
-		pfree(keys);
+	if ((ARGIS(c, 1, "getkeys") || ARGIS(c, 1, "getkeysandflags")) && c->argc >= 3) {
+		getkeys_reply(c, ARGIS(c, 1, "getkeysandflags"));
 		return;
 	}
 	if (ARGIS(c, 1, "help")) {

@@ -63,7 +63,8 @@ SAMPLES = [
     ["RENAME", "a", "b"], ["DEL", "a", "b"], ["ZUNION", "2", "a", "b"], ["SINTERCARD", "2", "a", "b"],
     ["OBJECT", "ENCODING", "k"], ["MEMORY", "USAGE", "k"], ["XINFO", "STREAM", "k"], ["PFDEBUG", "GETREG", "k"],
     ["COPY", "a", "b"], ["SMOVE", "a", "b", "m"], ["LPOS", "k", "x"], ["EXPIRE", "k", "1"], ["GETDEL", "k"],
-    ["PING"], ["SET", "k"], ["NOSUCHCOMMAND", "k"],
+    ["PING"], ["SET", "k"], ["NOSUCHCOMMAND", "k"], ["EVAL", "s", "0"], ["FCALL", "f", "1", "k"],
+    ["CONFIG", "GET", "x"], ["OBJECT", "FREQ", "k"],
 ]
 
 
@@ -71,3 +72,9 @@ SAMPLES = [
 def test_getkeysandflags_matches_redis(pair, args):
     ref, ours = pair
     assert ours.call("COMMAND", "GETKEYSANDFLAGS", *args) == ref.call("COMMAND", "GETKEYSANDFLAGS", *args)
+
+
+@pytest.mark.parametrize("args", SAMPLES, ids=[" ".join(s[:2]) for s in SAMPLES])
+def test_getkeys_matches_redis(pair, args):
+    ref, ours = pair
+    assert ours.call("COMMAND", "GETKEYS", *args) == ref.call("COMMAND", "GETKEYS", *args)
