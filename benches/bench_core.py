@@ -10,18 +10,14 @@ table shows medians and the petrel/redis ratios.
 Usage: benches/bench_core.py [--runs 3] [--requests 200000] [--petrel build/petrel-server]
 Bounded in time; kills the servers it started by PID.
 """
-import argparse, os, statistics, sys, tempfile
+import os, statistics, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import redis_benchmark, start_server, stop_server  # noqa: E402
+from benchlib import bench_args, redis_benchmark, start_server, stop_server  # noqa: E402
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--requests", type=int, default=200000)
-    ap.add_argument("--petrel", default="build/petrel-server")
-    ap.add_argument("--redis", default="/usr/bin/redis-server")
+    ap = bench_args()
     ap.add_argument("--tests", default="set,get,incr,mset")
     a = ap.parse_args()
     servers = {"redis": (a.redis, []), "petrel": (a.petrel, ["--threads", "1"])}

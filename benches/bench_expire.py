@@ -6,13 +6,13 @@ Runs redis-server and petrel-server (--threads 1 and 2) in turn.
 
 Usage: benches/bench_expire.py [--keys 1000000] [--ttl-ms 3000]
 """
-import argparse, os, subprocess, sys, tempfile, time
+import os, subprocess, sys, tempfile, time
 
 import redis
 
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import start_server, stop_server  # noqa: E402
+from benchlib import bench_args, start_server, stop_server  # noqa: E402
 
 
 def run(binary, extra, n, ttl_ms, tmp):
@@ -42,11 +42,9 @@ def run(binary, extra, n, ttl_ms, tmp):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = bench_args(runs=False)
     ap.add_argument("--keys", type=int, default=1000000)
     ap.add_argument("--ttl-ms", type=int, default=3000)
-    ap.add_argument("--petrel", default="build/petrel-server")
-    ap.add_argument("--redis", default="/usr/bin/redis-server")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="petrel-exp-")
     print("| server | empty after last deadline (s) | worst PING during expiry (ms) |")

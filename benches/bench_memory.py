@@ -6,13 +6,13 @@ Reports INFO used_memory and RSS deltas per key for both.
 Usage: benches/bench_memory.py [--keys 1000000] [--petrel build/petrel-server]
 Keys are loaded with `redis-cli --pipe`. Kills the servers it started by PID.
 """
-import argparse, os, subprocess, sys, tempfile, time
+import os, subprocess, sys, tempfile, time
 
 import redis
 
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import start_server, stop_server  # noqa: E402
+from benchlib import bench_args, start_server, stop_server  # noqa: E402
 
 
 def payload(n, ttl):
@@ -45,10 +45,8 @@ def measure(c, port, data, n):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = bench_args(runs=False)
     ap.add_argument("--keys", type=int, default=1000000)
-    ap.add_argument("--petrel", default="build/petrel-server")
-    ap.add_argument("--redis", default="/usr/bin/redis-server")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="petrel-mem-")
     procs = []

@@ -11,12 +11,12 @@ pinned to CPU 1. Medians of --runs runs.
 
 Usage: benches/bench_types.py [--runs 3] [--requests 200000] [--skip-memory] [--only NAME]
 """
-import argparse, os, random, statistics, subprocess, sys, tempfile, time
+import os, random, statistics, subprocess, sys, tempfile, time
 
 import redis
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import redis_benchmark, start_server, stop_server  # noqa: E402
+from benchlib import bench_args, redis_benchmark, start_server, stop_server  # noqa: E402
 
 CRC_TAB = []
 
@@ -47,11 +47,7 @@ def two_keys_on_two_shards():
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--requests", type=int, default=200000)
-    ap.add_argument("--petrel", default="build/petrel-server")
-    ap.add_argument("--redis", default="/usr/bin/redis-server")
+    ap = bench_args()
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--only", help="run only the tests whose name starts with this")
     a = ap.parse_args()

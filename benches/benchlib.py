@@ -1,8 +1,20 @@
 """Helpers shared by the benches/*.py scripts: free loopback ports, server CPU time
 from /proc, starting a server (optionally pinned) and stopping it by PID."""
-import os, signal, socket, subprocess, time
+import argparse, os, signal, socket, subprocess, time
 
 CLK = os.sysconf("SC_CLK_TCK")
+
+
+def bench_args(runs=True):
+    """The options every bench takes: --petrel and --redis binaries, and with
+    runs also --runs and --requests. Add the bench's own, then parse_args()."""
+    ap = argparse.ArgumentParser()
+    if runs:
+        ap.add_argument("--runs", type=int, default=3)
+        ap.add_argument("--requests", type=int, default=200000)
+    ap.add_argument("--petrel", default="build/petrel-server")
+    ap.add_argument("--redis", default="/usr/bin/redis-server")
+    return ap
 
 
 def free_port():

@@ -105,6 +105,8 @@ void reply_set(struct rbuf *b, long n);        /* RESP2: array */
 void reply_push(struct rbuf *b, long n);       /* RESP2: array */
 void reply_bool(struct rbuf *b, int v);        /* RESP2: :1 / :0 */
 void reply_double(struct rbuf *b, double d);   /* RESP3 ,d ; RESP2 bulk */
+/* A double already formatted (e.g. a long double's text): RESP3 ,text ; RESP2 bulk. */
+void reply_double_text(struct rbuf *b, const char *text, size_t n);
 void reply_bignum(struct rbuf *b, const char *digits, size_t n);
 void reply_verbatim(struct rbuf *b, const char *p, size_t n, const char *fmt3);
 void reply_raw(struct rbuf *b, const void *p, size_t n);

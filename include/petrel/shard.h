@@ -135,6 +135,8 @@ int shard_setup(int n);
 int shard_start(void);
 /* Ask every shard to stop and join them. */
 void shard_stop(void);
+/* Wake every shard's loop (eventfd), sleeping or not; any thread. */
+void shard_wake_all(void);
 void shard_teardown(void);
 
 /* Enqueue msg for shard `to` (from the calling shard). Wakes it if needed.

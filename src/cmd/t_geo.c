@@ -38,23 +38,6 @@ int getkeys_georadiusbymember(int argc, const struct resp_arg *argv, int *keys, 
 
 /* ---- shared parsing and replies ------------------------------------------- */
 
-/* argv[0..1] = longitude, latitude. 0, or -1 after replying. */
-static int lonlat_or_reply(struct cmd_ctx *c, const struct resp_arg *a, double xy[2])
-{
-	for (int i = 0; i < 2; i++) {
-		if (arg_double(&a[i], &xy[i])) {
-			reply_error(c->out, ERR_NOT_FLOAT);
-			return -1;
-		}
-	}
-	if (xy[0] < GEO_LONG_MIN || xy[0] > GEO_LONG_MAX || xy[1] < GEO_LAT_MIN ||
-	    xy[1] > GEO_LAT_MAX) {
-		reply_errorf(c->out, "ERR invalid longitude,latitude pair %f,%f", xy[0], xy[1]);
-		return -1;
-	}
-	return 0;
-}
-
 /* Meters per unit, or -1 after replying. */
 static double unit_or_reply(struct cmd_ctx *c, const struct resp_arg *u)
 {
@@ -70,14 +53,36 @@ static double unit_or_reply(struct cmd_ctx *c, const struct resp_arg *u)
 	return -1;
 }
 
+/* A float argument, or -1 after replying err (Redis's custom messages). */
+static int double_or_reply(struct cmd_ctx *c, const struct resp_arg *a, const char *err, double *v)
+{
+	if (arg_double(a, v)) {
+		reply_error(c->out, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* argv[0..1] = longitude, latitude. 0, or -1 after replying. */
+static int lonlat_or_reply(struct cmd_ctx *c, const struct resp_arg *a, double xy[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (double_or_reply(c, &a[i], ERR_NOT_FLOAT, &xy[i]))
+			return -1;
+	if (xy[0] < GEO_LONG_MIN || xy[0] > GEO_LONG_MAX || xy[1] < GEO_LAT_MIN ||
+	    xy[1] > GEO_LAT_MAX) {
+		reply_errorf(c->out, "ERR invalid longitude,latitude pair %f,%f", xy[0], xy[1]);
+		return -1;
+	}
+	return 0;
+}
+
 /* argv[0..1] = radius, unit. 0, or -1 after replying. */
 static int radius_or_reply(struct cmd_ctx *c, const struct resp_arg *a, struct geo_shape *s)
 {
 	double d;
-	if (arg_double(&a[0], &d)) {
-		reply_error(c->out, "ERR need numeric radius");
+	if (double_or_reply(c, &a[0], "ERR need numeric radius", &d))
 		return -1;
-	}
 	if (d < 0) {
 		reply_error(c->out, "ERR radius cannot be negative");
 		return -1;
@@ -95,14 +100,9 @@ static int radius_or_reply(struct cmd_ctx *c, const struct resp_arg *a, struct g
 static int box_or_reply(struct cmd_ctx *c, const struct resp_arg *a, struct geo_shape *s)
 {
 	double w, h;
-	if (arg_double(&a[0], &w)) {
-		reply_error(c->out, "ERR need numeric width");
+	if (double_or_reply(c, &a[0], "ERR need numeric width", &w) ||
+	    double_or_reply(c, &a[1], "ERR need numeric height", &h))
 		return -1;
-	}
-	if (arg_double(&a[1], &h)) {
-		reply_error(c->out, "ERR need numeric height");
-		return -1;
-	}
 	if (h < 0 || w < 0) {
 		reply_error(c->out, "ERR height or width cannot be negative");
 		return -1;
@@ -123,13 +123,7 @@ static void reply_coord(struct cmd_ctx *c, double v)
 {
 	char buf[LD_BUF];
 	size_t n = format_ld_human(buf, (long double)v);
-	if (c->resp >= 3) {
-		reply_raw(c->out, ",", 1);
-		reply_raw(c->out, buf, n);
-		reply_raw(c->out, "\r\n", 2);
-	} else {
-		reply_bulk(c->out, buf, n);
-	}
+	reply_double_text(c->out, buf, n);
 }
 
 /* A distance: four decimals, always a bulk string (as Redis). */
@@ -275,8 +269,7 @@ enum {
 enum { SORT_NONE, SORT_ASC, SORT_DESC };
 
 struct gpoint {
-	const char *member;     /* into the arena */
-	size_t len;
+	size_t off, len;        /* the member, in the arena */
 	double dist, score, lon, lat;
 };
 
@@ -304,9 +297,7 @@ static int collect(void *ud, const char *s, size_t len, double score)
 			f->arena = prealloc(f->arena, f->acap);
 		}
 		memcpy(f->arena + f->used, s, len);
-		/* offsets until the arena stops moving; pointers fixed up later */
-		f->v[f->n++] = (struct gpoint){(const char *)(uintptr_t)f->used, len, dist, score,
-					       xy[0], xy[1]};
+		f->v[f->n++] = (struct gpoint){f->used, len, dist, score, xy[0], xy[1]};
 		f->used += len;
 	}
 	return f->n && f->limit && f->n >= f->limit;
@@ -336,8 +327,6 @@ static void search(const struct kv *kv, const struct geo_shape *shape, unsigned 
 		tzset_walk_scores(kv, (double)lo, (double)hi, collect, f);
 		last = i;
 	}
-	for (size_t i = 0; i < f->n; i++)
-		f->v[i].member = f->arena + (uintptr_t)f->v[i].member;
 }
 
 static int by_dist_asc(const void *a, const void *b)
@@ -497,7 +486,7 @@ static void georadius_generic(struct cmd_ctx *c, int src, int flags)
 			struct gpoint *p = &f.v[i];
 			if (opts)
 				reply_array(c->out, opts + 1);
-			reply_bulk(c->out, p->member, p->len);
+			reply_bulk(c->out, f.arena + p->off, p->len);
 			if (withdist)
 				reply_distance(c, p->dist / shape.conversion);
 			if (withhash)
@@ -513,7 +502,7 @@ static void georadius_generic(struct cmd_ctx *c, int src, int flags)
 	struct zsink *k = tzset_sink_new(c);
 	for (size_t i = 0; i < keep; i++) {
 		struct gpoint *p = &f.v[i];
-		tzset_sink_add(k, p->member, p->len, storedist ? p->dist / shape.conversion : p->score);
+		tzset_sink_add(k, f.arena + p->off, p->len, storedist ? p->dist / shape.conversion : p->score);
 	}
 	tzset_sink_store(k, store, (flags & G_SEARCH) ? "geosearchstore" : "georadiusstore");
 out:

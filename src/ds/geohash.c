@@ -171,33 +171,25 @@ int geo_within(const struct geo_shape *s, const double xy[2], double *dist)
 
 /* ---- search boxes --------------------------------------------------------- */
 
-static void move_lon(struct geo_hash *h, int d)
+/* One box along one lane (odd bits: longitude, even bits: latitude): fill
+ * the other lane with ones so the carry or borrow runs through it, add or
+ * subtract one unit, mask the other lane off again. */
+static void move_lane(struct geo_hash *h, int d, uint64_t lane, uint64_t other)
 {
-	uint64_t x = h->bits & 0xaaaaaaaaaaaaaaaaULL, y = h->bits & 0x5555555555555555ULL;
-	uint64_t fill = 0x5555555555555555ULL >> (64 - h->step * 2);
+	uint64_t x = h->bits & lane, y = h->bits & other;
+	uint64_t fill = other >> (64 - h->step * 2);
 	if (d > 0) {
 		x = x + (fill + 1);
 	} else {
 		x = x | fill;
 		x = x - (fill + 1);
 	}
-	x &= 0xaaaaaaaaaaaaaaaaULL >> (64 - h->step * 2);
+	x &= lane >> (64 - h->step * 2);
 	h->bits = x | y;
 }
 
-static void move_lat(struct geo_hash *h, int d)
-{
-	uint64_t x = h->bits & 0xaaaaaaaaaaaaaaaaULL, y = h->bits & 0x5555555555555555ULL;
-	uint64_t fill = 0xaaaaaaaaaaaaaaaaULL >> (64 - h->step * 2);
-	if (d > 0) {
-		y = y + (fill + 1);
-	} else {
-		y = y | fill;
-		y = y - (fill + 1);
-	}
-	y &= 0x5555555555555555ULL >> (64 - h->step * 2);
-	h->bits = x | y;
-}
+#define LANE_LON 0xaaaaaaaaaaaaaaaaULL
+#define LANE_LAT 0x5555555555555555ULL
 
 enum { B_C, B_N, B_S, B_E, B_W, B_NE, B_NW, B_SE, B_SW };
 
@@ -208,9 +200,9 @@ static void neighbours(struct geo_hash c, struct geo_hash b[9])
 	for (int i = 0; i < 9; i++) {
 		b[i] = c;
 		if (dlon[i])
-			move_lon(&b[i], dlon[i]);
+			move_lane(&b[i], dlon[i], LANE_LON, LANE_LAT);
 		if (dlat[i])
-			move_lat(&b[i], dlat[i]);
+			move_lane(&b[i], dlat[i], LANE_LAT, LANE_LON);
 	}
 }
 

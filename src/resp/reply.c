@@ -200,20 +200,25 @@ int resp_format_double(char *buf, size_t size, double d)
 	return snprintf(buf, size, "%.17g", d);
 }
 
+void reply_double_text(struct rbuf *b, const char *text, size_t n)
+{
+	if (b->resp >= 3) {
+		rbuf_reserve(b, n + 3);
+		b->data[b->len++] = ',';
+		memcpy(b->data + b->len, text, n);
+		b->len += n;
+		b->data[b->len++] = '\r';
+		b->data[b->len++] = '\n';
+	} else {
+		reply_bulk(b, text, n);
+	}
+}
+
 void reply_double(struct rbuf *b, double d)
 {
 	char tmp[64];
 	int n = resp_format_double(tmp, sizeof(tmp), d);
-	if (b->resp >= 3) {
-		rbuf_reserve(b, (size_t)n + 3);
-		b->data[b->len++] = ',';
-		memcpy(b->data + b->len, tmp, (size_t)n);
-		b->len += (size_t)n;
-		b->data[b->len++] = '\r';
-		b->data[b->len++] = '\n';
-	} else {
-		reply_bulk(b, tmp, (size_t)n);
-	}
+	reply_double_text(b, tmp, (size_t)n);
 }
 
 void reply_bignum(struct rbuf *b, const char *digits, size_t n)

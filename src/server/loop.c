@@ -452,15 +452,20 @@ int shard_start(void)
 	return 0;
 }
 
-void shard_stop(void)
+void shard_wake_all(void)
 {
-	for (int i = 0; i < nshards; i++)
-		__atomic_store_n(&shards[i].stopping, 1, __ATOMIC_SEQ_CST);
 	for (int i = 0; i < nshards; i++) {
 		uint64_t one = 1;
 		ssize_t w = write(shards[i].efd, &one, sizeof(one));
 		(void)w;
 	}
+}
+
+void shard_stop(void)
+{
+	for (int i = 0; i < nshards; i++)
+		__atomic_store_n(&shards[i].stopping, 1, __ATOMIC_SEQ_CST);
+	shard_wake_all();
 	for (int i = 0; i < nshards; i++)
 		pthread_join(shards[i].thread, NULL);
 }

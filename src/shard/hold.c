@@ -31,7 +31,6 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 struct tx {
 	struct client *cl;
@@ -58,12 +57,7 @@ static void inflight_done(struct shard *s)
 {
 	if (__atomic_sub_fetch(&inflight, 1, __ATOMIC_SEQ_CST) == 0 &&
 	    __atomic_load_n(&s->stopping, __ATOMIC_SEQ_CST)) {
-		/* Shutting down: the other shards may be waiting for this. */
-		for (int i = 0; i < nshards; i++) {
-			uint64_t one = 1;
-			ssize_t w = write(shards[i].efd, &one, sizeof(one));
-			(void)w;
-		}
+		shard_wake_all();        /* shutting down: the others may wait for this */
 	}
 }
 
